@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT OR GPL-2.0 */
+/*
+ * Every difference between the kernels kcp.ko builds against is bridged
+ * here and nowhere else. kmod/Kbuild probes the target's own headers and
+ * defines KCP_HAVE_<feature> for what it finds: probing rather than
+ * comparing LINUX_VERSION_CODE, because stable and distribution kernels
+ * backport (WireGuard's compat tree taught this). Each shim gives old
+ * kernels the newest API, so the rest of the module is written against one.
+ */
+#ifndef _KCP_COMPAT_H
+#define _KCP_COMPAT_H
+
+#include <linux/hrtimer.h>
+
+/* 6.13 folded hrtimer_init() and the ->function assignment into one call. */
+#ifndef KCP_HAVE_HRTIMER_SETUP
+static inline void hrtimer_setup(struct hrtimer *timer,
+				 enum hrtimer_restart (*function)(struct hrtimer *),
+				 clockid_t clock_id, enum hrtimer_mode mode)
+{
+	hrtimer_init(timer, clock_id, mode);
+	timer->function = function;
+}
+#endif
+
+#endif /* _KCP_COMPAT_H */

@@ -1,0 +1,32 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT OR GPL-2.0
+#
+# kcp.ko holds its address family slot, reports it, and can move it: a user
+# who finds slot 19 taken loads it elsewhere with family=N. Impossible slots
+# and slots already taken are refused at load time with nothing left behind.
+set -eu
+
+kcpctl status
+kcpctl status | grep -qx 'family: 19'
+kcpctl status | grep -q 'Socket type not supported (answered by kcp.ko)'
+
+rmmod kcp
+if kcpctl status; then
+	echo "kcpctl status succeeded with kcp.ko unloaded"
+	exit 1
+fi
+
+for bad in 0 -1 46 1000 2 10; do	# out of range, AF_INET, AF_INET6
+	if insmod /lib/modules/kcp.ko family=$bad 2>/dev/null; then
+		echo "insmod family=$bad was accepted"
+		exit 1
+	fi
+	! grep -q '^kcp ' /proc/modules
+done
+
+insmod /lib/modules/kcp.ko family=21
+kcpctl status | grep -qx 'family: 21'
+rmmod kcp
+insmod /lib/modules/kcp.ko
+kcpctl status | grep -qx 'family: 19'
+echo "family slot: registered, moved, bad slots refused"
