@@ -1,0 +1,478 @@
+// SPDX-License-Identifier: MIT OR GPL-2.0
+/*
+ * The receive path: datagrams from the peer (kcp_engine_input), which carry
+ * data for our reader and ACKs for our sender, and the reader's side
+ * (kcp_engine_recv).
+ *
+ * Input is hostile by assumption. Every header is validated before use,
+ * data is accepted only inside the receive window and within cfg.rcv_limit,
+ * ACKs only for what is in flight, and the ACK list has a fixed size, so a
+ * peer can make the engine hold at most rcv_wnd segments and one ACK list.
+ */
+#include <linux/errno.h>
+#include <linux/math.h>
+#include <linux/minmax.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "cong.h"
+#include "engine.h"
+#include "segment.h"
+#include "wire.h"
+
+/* ACKs owed between two flushes; a full list is sent at once. */
+#define KCP_ACKLIST_MAX	256
+
+/**
+ * kcp_engine_wnd_unused() - the receive window we advertise, in segments
+ * @kcp: the engine
+ *
+ * Return: free slots of the receive queue, further limited by the bytes
+ * left under cfg.rcv_limit, so a slow reader closes the window before the
+ * engine holds more than its limit.
+ */
+u32 kcp_engine_wnd_unused(const struct kcp_engine *kcp)
+{
+	u32 wnd = kcp->nrcv_que < kcp->cfg.rcv_wnd ?
+		  kcp->cfg.rcv_wnd - kcp->nrcv_que : 0;
+
+	if (kcp->cfg.rcv_limit) {
+		u32 room = kcp->rcv_mem < kcp->cfg.rcv_limit ?
+			   kcp->cfg.rcv_limit - kcp->rcv_mem : 0;
+
+		wnd = min(wnd, room / kcp->mss);
+	}
+	return min_t(u32, wnd, KCP_WND_MAX);
+}
+
+/* RTT estimation as in RFC 6298, with ikcp's constants. */
+static void kcp_rtt_sample(struct kcp_engine *kcp, u32 rtt)
+{
+	s32 r = min_t(u32, rtt, KCP_RTO_MAX);
+	u32 rto;
+
+	if (!kcp->rx_srtt) {
+		kcp->rx_srtt = r;
+		kcp->rx_rttvar = r / 2;
+	} else {
+		s32 delta = abs(r - kcp->rx_srtt);
+
+		kcp->rx_rttvar = (3 * kcp->rx_rttvar + delta) / 4;
+		kcp->rx_srtt = max((7 * kcp->rx_srtt + r) / 8, 1);
+	}
+	rto = kcp->rx_srtt + max_t(u32, kcp->cfg.interval, 4 * kcp->rx_rttvar);
+	kcp->rx_rto = clamp_t(u32, rto, kcp->cfg.minrto, KCP_RTO_MAX);
+}
+
+static void kcp_snd_free(struct kcp_engine *kcp, struct kcp_seg *seg)
+{
+	list_del(&seg->node);
+	kcp->nsnd_buf--;
+	kcp->snd_mem -= seg->cap;
+	kfree(seg);
+}
+
+/* snd_una is the oldest sn in flight, or snd_nxt when none is. */
+static void kcp_update_una(struct kcp_engine *kcp)
+{
+	struct kcp_seg *seg;
+
+	seg = list_first_entry_or_null(&kcp->snd_buf, struct kcp_seg, node);
+	kcp->snd_una = seg ? seg->sn : kcp->snd_nxt;
+}
+
+/* The peer has everything before @una. */
+static void kcp_ack_una(struct kcp_engine *kcp, u32 una)
+{
+	struct kcp_seg *seg, *tmp;
+
+	list_for_each_entry_safe(seg, tmp, &kcp->snd_buf, node) {
+		if (!kcp_before(seg->sn, una))
+			break;
+		kcp_snd_free(kcp, seg);
+	}
+	kcp_update_una(kcp);
+}
+
+/* The peer has segment @sn. */
+static void kcp_ack_sn(struct kcp_engine *kcp, u32 sn)
+{
+	struct kcp_seg *seg;
+
+	if (kcp_before(sn, kcp->snd_una) || !kcp_before(sn, kcp->snd_nxt))
+		return;
+	list_for_each_entry(seg, &kcp->snd_buf, node) {
+		if (seg->sn == sn) {
+			kcp_snd_free(kcp, seg);
+			break;
+		}
+		if (kcp_before(sn, seg->sn))
+			break;
+	}
+	kcp_update_una(kcp);
+}
+
+/* Segments older than the newest one acked were skipped once more. */
+static void kcp_count_skips(struct kcp_engine *kcp, u32 maxack)
+{
+	struct kcp_seg *seg;
+
+	if (kcp_before(maxack, kcp->snd_una) || !kcp_before(maxack, kcp->snd_nxt))
+		return;
+	list_for_each_entry(seg, &kcp->snd_buf, node) {
+		if (!kcp_before(seg->sn, maxack))
+			break;
+		seg->fastack++;
+	}
+}
+
+/* Remember to acknowledge (sn, ts); a full list goes out at once. */
+static void kcp_ack_push(struct kcp_engine *kcp, u32 sn, u32 ts, gfp_t gfp)
+{
+	if (!kcp->acklist) {
+		kcp->acklist = kmalloc_array(2 * KCP_ACKLIST_MAX, sizeof(u32), gfp);
+		if (!kcp->acklist)
+			return;		/* the peer will retransmit */
+		kcp->ackcap = KCP_ACKLIST_MAX;
+	}
+	if (kcp->ackcount == kcp->ackcap)
+		kcp_engine_flush_acks(kcp);
+	kcp->acklist[2 * kcp->ackcount] = sn;
+	kcp->acklist[2 * kcp->ackcount + 1] = ts;
+	kcp->ackcount++;
+}
+
+/* Move the in-order head of the receive buffer to the reader's queue. */
+static void kcp_rcv_promote(struct kcp_engine *kcp)
+{
+	struct kcp_seg *seg, *tmp;
+
+	list_for_each_entry_safe(seg, tmp, &kcp->rcv_buf, node) {
+		if (seg->sn != kcp->rcv_nxt || kcp->nrcv_que >= kcp->cfg.rcv_wnd)
+			break;
+		list_move_tail(&seg->node, &kcp->rcv_queue);
+		kcp->nrcv_buf--;
+		kcp->nrcv_que++;
+		kcp->rcv_nxt++;
+	}
+}
+
+/*
+ * Whether to take a data segment of @len bytes. Beyond cfg.rcv_limit only
+ * the next in-order segment is taken, and only while the reader has nothing
+ * to read: without it, a receive buffer full of out-of-order data would
+ * wait forever for the one segment that lets the reader drain it.
+ */
+static bool kcp_rcv_room(const struct kcp_engine *kcp, u32 sn, u32 len)
+{
+	if (!kcp->cfg.rcv_limit || kcp->rcv_mem + len <= kcp->cfg.rcv_limit)
+		return true;
+	return sn == kcp->rcv_nxt && kcp_engine_peeksize(kcp) < 0;
+}
+
+static void kcp_input_push(struct kcp_engine *kcp, const struct kcp_hdr *hdr,
+			   const u8 *payload, gfp_t gfp)
+{
+	struct kcp_seg *seg, *pos;
+
+	if (!kcp_before(hdr->sn, kcp->rcv_nxt + kcp->cfg.rcv_wnd)) {
+		kcp->stats.dropped_segs++;
+		return;
+	}
+	if (kcp_before(hdr->sn, kcp->rcv_nxt))
+		goto repeat;
+
+	/* Usually in order: look for its place from the tail. */
+	list_for_each_entry_reverse(pos, &kcp->rcv_buf, node) {
+		if (pos->sn == hdr->sn)
+			goto repeat;
+		if (kcp_before(pos->sn, hdr->sn))
+			break;
+	}
+
+	/* A message with this many fragments could never be delivered. */
+	if ((!kcp->cfg.stream && hdr->frg >= kcp->cfg.rcv_wnd) ||
+	    !kcp_rcv_room(kcp, hdr->sn, hdr->len)) {
+		kcp->stats.dropped_segs++;
+		return;
+	}
+	seg = kcp_seg_alloc(hdr->len, gfp);
+	if (!seg) {
+		kcp->stats.dropped_segs++;
+		return;			/* unacked: the peer will resend it */
+	}
+	seg->sn = hdr->sn;
+	seg->ts = hdr->ts;
+	seg->frg = hdr->frg;
+	seg->len = hdr->len;
+	memcpy(seg->data, payload, hdr->len);
+	list_add(&seg->node, &pos->node);
+	kcp->nrcv_buf++;
+	kcp->rcv_mem += seg->cap;
+
+	kcp_ack_push(kcp, hdr->sn, hdr->ts, gfp);
+	kcp_rcv_promote(kcp);
+	return;
+
+repeat:
+	/* Our ACK may have been lost: acknowledge it again. */
+	kcp->stats.repeat_segs++;
+	kcp_ack_push(kcp, hdr->sn, hdr->ts, gfp);
+}
+
+/**
+ * kcp_engine_input() - process one datagram from the peer
+ * @kcp: the engine
+ * @data: the datagram: one or more segments
+ * @len: its length
+ * @now: the current time in ms (for RTT samples)
+ * @gfp: allocation flags
+ *
+ * Segments before a malformed one are processed; the rest of the datagram
+ * is dropped, as ikcp does.
+ *
+ * Return: 0; -EBADMSG for a truncated header or payload; -EPROTO for an
+ * unknown command or a segment of another conversation.
+ */
+int kcp_engine_input(struct kcp_engine *kcp, const void *data, size_t len,
+		     u32 now, gfp_t gfp)
+{
+	u32 prev_una = kcp->snd_una, maxack = 0;
+	size_t total = len;
+	bool acked = false;
+	const u8 *p = data;
+	struct kcp_hdr hdr;
+	int err = 0;
+
+	kcp->stats.in_pkts++;
+	if (len < KCP_HDR_LEN)
+		err = -EBADMSG;
+
+	while (!err && len >= KCP_HDR_LEN) {
+		err = kcp_hdr_decode(&hdr, p, len);
+		if (err)
+			break;
+		if (hdr.conv != kcp->conv) {
+			err = -EPROTO;
+			break;
+		}
+
+		kcp->rmt_wnd = hdr.wnd;
+		kcp_ack_una(kcp, hdr.una);
+
+		switch (hdr.cmd) {
+		case KCP_CMD_ACK:
+			if (!kcp_before(now, hdr.ts))
+				kcp_rtt_sample(kcp, now - hdr.ts);
+			kcp_ack_sn(kcp, hdr.sn);
+			if (!acked || kcp_before(maxack, hdr.sn))
+				maxack = hdr.sn;
+			acked = true;
+			break;
+		case KCP_CMD_PUSH:
+			kcp_input_push(kcp, &hdr, p + KCP_HDR_LEN, gfp);
+			break;
+		case KCP_CMD_WASK:
+			kcp->probe |= KCP_PROBE_TELL;
+			break;
+		case KCP_CMD_WINS:
+			break;
+		}
+		kcp->stats.in_segs++;
+		p += KCP_HDR_LEN + hdr.len;
+		len -= KCP_HDR_LEN + hdr.len;
+	}
+
+	if (acked)
+		kcp_count_skips(kcp, maxack);
+	if (kcp_before(prev_una, kcp->snd_una))
+		kcp->cong->on_ack(kcp, kcp->snd_una - prev_una);
+
+	/*
+	 * kcp-go's "ACK no delay": answer now rather than at the next tick,
+	 * and when our window slid, send what it now lets out as well.
+	 */
+	if (kcp->cfg.ack_nodelay) {
+		if (!kcp_before(now, kcp->now))
+			kcp->now = now;
+		if (kcp_before(prev_una, kcp->snd_una))
+			kcp_engine_flush(kcp);
+		else
+			kcp_engine_flush_acks(kcp);
+	}
+
+	if (err)
+		kcp->stats.in_errors++;
+	else
+		kcp->stats.in_bytes += total;
+	return err;
+}
+
+/**
+ * kcp_engine_peeksize() - the size of what kcp_engine_recv() would return
+ * @kcp: the engine
+ *
+ * Return: in message mode the size of the first complete message; in stream
+ * mode the bytes ready; -EAGAIN when there is nothing to read.
+ */
+ssize_t kcp_engine_peeksize(const struct kcp_engine *kcp)
+{
+	const struct kcp_seg *seg;
+	ssize_t size = 0;
+
+	if (list_empty(&kcp->rcv_queue))
+		return -EAGAIN;
+	seg = list_first_entry(&kcp->rcv_queue, struct kcp_seg, node);
+
+	if (kcp->cfg.stream) {
+		list_for_each_entry(seg, &kcp->rcv_queue, node)
+			size += seg->len - seg->head;
+		return size ? size : -EAGAIN;
+	}
+
+	if (kcp->nrcv_que < (u32)seg->frg + 1)
+		return -EAGAIN;		/* fragments still missing */
+	list_for_each_entry(seg, &kcp->rcv_queue, node) {
+		size += seg->len;
+		if (!seg->frg)
+			break;
+	}
+	return size;
+}
+
+static void kcp_rcv_free(struct kcp_engine *kcp, struct kcp_seg *seg)
+{
+	list_del(&seg->node);
+	kcp->nrcv_que--;
+	kcp->rcv_mem -= seg->cap;
+	kfree(seg);
+}
+
+static ssize_t kcp_recv_stream(struct kcp_engine *kcp, size_t len,
+			       kcp_copy_out_t copy, void *to, bool peek)
+{
+	struct kcp_seg *seg, *tmp;
+	size_t copied = 0;
+	int err;
+
+	list_for_each_entry_safe(seg, tmp, &kcp->rcv_queue, node) {
+		size_t n = min_t(size_t, seg->len - seg->head, len - copied);
+
+		if (!n)
+			break;
+		err = copy(to, seg->data + seg->head, n);
+		if (err)
+			return copied ? copied : err;
+		copied += n;
+		if (peek)
+			continue;
+		seg->head += n;
+		if (seg->head == seg->len)
+			kcp_rcv_free(kcp, seg);
+	}
+	return copied;
+}
+
+/* The whole first message is copied (truncated to @len) before any of it is
+ * consumed, so a failed copy loses nothing.
+ */
+static ssize_t kcp_recv_message(struct kcp_engine *kcp, size_t len,
+				kcp_copy_out_t copy, void *to, bool peek)
+{
+	struct kcp_seg *seg, *tmp;
+	size_t copied = 0;
+	bool last;
+	int err;
+
+	list_for_each_entry(seg, &kcp->rcv_queue, node) {
+		size_t n = min_t(size_t, seg->len, len - copied);
+
+		if (n) {
+			err = copy(to, seg->data, n);
+			if (err)
+				return err;
+			copied += n;
+		}
+		if (!seg->frg)
+			break;
+	}
+	if (peek)
+		return copied;
+
+	list_for_each_entry_safe(seg, tmp, &kcp->rcv_queue, node) {
+		last = !seg->frg;
+		kcp_rcv_free(kcp, seg);
+		if (last)
+			break;
+	}
+	return copied;
+}
+
+/**
+ * kcp_engine_recv() - take delivered data
+ * @kcp: the engine
+ * @len: room at @to
+ * @copy: copies delivered bytes out, in order
+ * @to: passed to @copy
+ * @flags: KCP_RECV_PEEK to leave the data in place
+ * @msg_len: if not NULL, set to the size of the message (message mode) or
+ *	of the data ready (stream mode), which may exceed the return value
+ *
+ * In message mode one whole message is consumed per call; what does not fit
+ * in @len is discarded, as a SOCK_SEQPACKET reader without room gets
+ * MSG_TRUNC. Taking data may reopen a window we had announced closed: the
+ * peer is then told at the next flush.
+ *
+ * Return: bytes copied; -EAGAIN when nothing (no complete message) is
+ * ready; the error of @copy when nothing was copied.
+ */
+ssize_t kcp_engine_recv(struct kcp_engine *kcp, size_t len,
+			kcp_copy_out_t copy, void *to, unsigned int flags,
+			size_t *msg_len)
+{
+	bool peek = flags & KCP_RECV_PEEK;
+	bool was_closed = !kcp_engine_wnd_unused(kcp);
+	ssize_t size, ret;
+
+	size = kcp_engine_peeksize(kcp);
+	if (size < 0)
+		return size;
+	if (msg_len)
+		*msg_len = size;
+
+	if (kcp->cfg.stream)
+		ret = kcp_recv_stream(kcp, len, copy, to, peek);
+	else
+		ret = kcp_recv_message(kcp, len, copy, to, peek);
+	if (peek || ret < 0)
+		return ret;
+
+	kcp_rcv_promote(kcp);
+	if (was_closed && kcp_engine_wnd_unused(kcp))
+		kcp->probe |= KCP_PROBE_TELL;
+	return ret;
+}
+
+static int kcp_copy_to_mem(void *to, const void *src, size_t len)
+{
+	u8 **dst = to;
+
+	memcpy(*dst, src, len);
+	*dst += len;
+	return 0;
+}
+
+/**
+ * kcp_engine_recv_buf() - kcp_engine_recv() into a kernel buffer
+ * @kcp: the engine
+ * @buf: where to copy
+ * @len: its size
+ *
+ * Return: as kcp_engine_recv().
+ */
+ssize_t kcp_engine_recv_buf(struct kcp_engine *kcp, void *buf, size_t len)
+{
+	u8 *dst = buf;
+
+	return kcp_engine_recv(kcp, len, kcp_copy_to_mem, &dst, 0, NULL);
+}

@@ -1,0 +1,428 @@
+// SPDX-License-Identifier: MIT OR GPL-2.0
+/*
+ * The send path: application data cut into segments (kcp_engine_send), and
+ * the flush that puts segments, ACKs and window probes on the wire, decides
+ * retransmissions and packs several segments per datagram up to the MTU.
+ */
+#include <linux/errno.h>
+#include <linux/math.h>
+#include <linux/limits.h>
+#include <linux/minmax.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "cong.h"
+#include "engine.h"
+#include "segment.h"
+#include "wire.h"
+
+/* Stream mode: top up the last queued segment, then cut full segments. */
+static ssize_t kcp_send_stream(struct kcp_engine *kcp, size_t len,
+			       kcp_copy_in_t copy, void *from, gfp_t gfp)
+{
+	struct kcp_seg *seg;
+	size_t sent = 0;
+	int err;
+
+	if (!list_empty(&kcp->snd_queue)) {
+		size_t room;
+
+		seg = list_last_entry(&kcp->snd_queue, struct kcp_seg, node);
+		room = min(seg->cap, kcp->mss) > seg->len ?
+		       min(seg->cap, kcp->mss) - seg->len : 0;
+		sent = min(room, len);
+		if (sent) {
+			err = copy(seg->data + seg->len, sent, from);
+			if (err)
+				return err;
+			seg->len += sent;
+		}
+	}
+
+	while (sent < len) {
+		size_t n = min_t(size_t, len - sent, kcp->mss);
+
+		seg = kcp_seg_alloc(kcp->mss, gfp);
+		if (!seg)
+			return sent ? sent : -ENOMEM;
+		err = copy(seg->data, n, from);
+		if (err) {
+			kfree(seg);
+			return sent ? sent : err;
+		}
+		seg->len = n;
+		list_add_tail(&seg->node, &kcp->snd_queue);
+		kcp->nsnd_que++;
+		kcp->snd_mem += seg->cap;
+		sent += n;
+	}
+	return sent;
+}
+
+/* Message mode: all fragments or nothing, frg counting down to 0. */
+static ssize_t kcp_send_message(struct kcp_engine *kcp, size_t len,
+				kcp_copy_in_t copy, void *from, gfp_t gfp)
+{
+	size_t count = len ? DIV_ROUND_UP(len, kcp->mss) : 1;
+	size_t off = 0, i;
+	struct kcp_seg *seg;
+	LIST_HEAD(segs);
+	u32 mem = 0;
+	int err;
+
+	if (count > KCP_MSG_FRAGMENTS_MAX)
+		return -EMSGSIZE;
+
+	for (i = 0; i < count; i++) {
+		size_t n = min_t(size_t, len - off, kcp->mss);
+
+		seg = kcp_seg_alloc(n, gfp);
+		if (!seg) {
+			err = -ENOMEM;
+			goto err_purge;
+		}
+		list_add_tail(&seg->node, &segs);
+		err = copy(seg->data, n, from);
+		if (err)
+			goto err_purge;
+		seg->len = n;
+		seg->frg = count - i - 1;
+		mem += seg->cap;
+		off += n;
+	}
+
+	list_splice_tail(&segs, &kcp->snd_queue);
+	kcp->nsnd_que += count;
+	kcp->snd_mem += mem;
+	return len;
+
+err_purge:
+	kcp_seg_purge(&segs);
+	return err;
+}
+
+/**
+ * kcp_engine_send() - queue application data
+ * @kcp: the engine
+ * @len: bytes to queue
+ * @copy: fetches them, in order, into the engine's segments
+ * @from: passed to @copy
+ * @gfp: allocation flags
+ *
+ * Nothing is transmitted until the next flush. The engine sets no limit of
+ * its own: the caller bounds what it queues (snd_mem, waitsnd).
+ *
+ * Return: in stream mode, the bytes queued (fewer than @len only on an
+ * error after some were queued); in message mode @len, or -EMSGSIZE for a
+ * message of more than KCP_MSG_FRAGMENTS_MAX segments. -ENOMEM, or the
+ * error of @copy, when nothing was queued.
+ */
+ssize_t kcp_engine_send(struct kcp_engine *kcp, size_t len,
+			kcp_copy_in_t copy, void *from, gfp_t gfp)
+{
+	if (kcp->cfg.stream)
+		return len ? kcp_send_stream(kcp, len, copy, from, gfp) : 0;
+	return kcp_send_message(kcp, len, copy, from, gfp);
+}
+
+static int kcp_copy_from_mem(void *dst, size_t len, void *from)
+{
+	const u8 **src = from;
+
+	memcpy(dst, *src, len);
+	*src += len;
+	return 0;
+}
+
+/**
+ * kcp_engine_send_buf() - kcp_engine_send() from a kernel buffer
+ * @kcp: the engine
+ * @buf: the data
+ * @len: its length
+ * @gfp: allocation flags
+ *
+ * Return: as kcp_engine_send().
+ */
+ssize_t kcp_engine_send_buf(struct kcp_engine *kcp, const void *buf,
+			    size_t len, gfp_t gfp)
+{
+	const u8 *src = buf;
+
+	return kcp_engine_send(kcp, len, kcp_copy_from_mem, &src, gfp);
+}
+
+/**
+ * kcp_engine_send_window() - segments the sender may have in flight
+ * @kcp: the engine
+ *
+ * Return: min(send window, remote window, congestion window).
+ */
+u32 kcp_engine_send_window(const struct kcp_engine *kcp)
+{
+	u32 wnd = min(kcp->cfg.snd_wnd, kcp->rmt_wnd);
+
+	return min(wnd, kcp->cong->window(kcp));
+}
+
+/**
+ * kcp_engine_send_window_open() - may a queued segment go out now?
+ * @kcp: the engine
+ *
+ * Return: true when fewer segments are in flight than the window allows.
+ */
+bool kcp_engine_send_window_open(const struct kcp_engine *kcp)
+{
+	return kcp_before(kcp->snd_nxt,
+			  kcp->snd_una + kcp_engine_send_window(kcp));
+}
+
+static void kcp_flush_buffer(struct kcp_engine *kcp)
+{
+	if (!kcp->buffer_len)
+		return;
+	kcp->stats.out_pkts++;
+	kcp->stats.out_bytes += kcp->buffer_len;
+	kcp->output(kcp, kcp->buffer, kcp->buffer_len, kcp->priv);
+	kcp->buffer_len = 0;
+}
+
+/* Append a header to the datagram being built, sending it first if full. */
+static u8 *kcp_emit(struct kcp_engine *kcp, const struct kcp_hdr *hdr)
+{
+	u8 *at;
+
+	if (kcp->buffer_len + KCP_HDR_LEN + hdr->len > kcp->cfg.mtu)
+		kcp_flush_buffer(kcp);
+	at = kcp->buffer + kcp->buffer_len;
+	kcp_hdr_encode(at, hdr);
+	kcp->buffer_len += KCP_HDR_LEN + hdr->len;
+	kcp->stats.out_segs++;
+	return at + KCP_HDR_LEN;	/* where hdr->len bytes of payload go */
+}
+
+/* Every segment carries our window and cumulative ack. */
+static void kcp_hdr_prepare(const struct kcp_engine *kcp, struct kcp_hdr *hdr,
+			    u8 cmd)
+{
+	*hdr = (struct kcp_hdr) {
+		.conv = kcp->conv,
+		.cmd = cmd,
+		.wnd = kcp_engine_wnd_unused(kcp),
+		.una = kcp->rcv_nxt,
+	};
+}
+
+static void kcp_emit_acks(struct kcp_engine *kcp)
+{
+	struct kcp_hdr hdr;
+	u32 i;
+
+	kcp_hdr_prepare(kcp, &hdr, KCP_CMD_ACK);
+	for (i = 0; i < kcp->ackcount; i++) {
+		hdr.sn = kcp->acklist[2 * i];
+		hdr.ts = kcp->acklist[2 * i + 1];
+		kcp_emit(kcp, &hdr);
+	}
+	kcp->ackcount = 0;
+}
+
+/**
+ * kcp_engine_flush_acks() - send the ACKs owed, now and alone
+ * @kcp: the engine
+ *
+ * For input with cfg.ack_nodelay set, and when the ACK list fills between
+ * flushes. A regular flush packs ACKs in front of data instead.
+ */
+void kcp_engine_flush_acks(struct kcp_engine *kcp)
+{
+	if (!kcp->ackcount)
+		return;
+	kcp_emit_acks(kcp);
+	kcp_flush_buffer(kcp);
+}
+
+/*
+ * A zero remote window stops the sender; ask for the window now and then in
+ * case the peer's window update was lost, backing off to KCP_PROBE_LIMIT.
+ */
+static void kcp_probe_schedule(struct kcp_engine *kcp)
+{
+	u32 now = kcp->now;
+
+	if (kcp->rmt_wnd) {
+		kcp->ts_probe = 0;
+		kcp->probe_wait = 0;
+		return;
+	}
+	if (!kcp->probe_wait) {
+		kcp->probe_wait = KCP_PROBE_INIT;
+		kcp->ts_probe = now + kcp->probe_wait;
+	} else if (!kcp_before(now, kcp->ts_probe)) {
+		kcp->probe_wait = min_t(u32, kcp->probe_wait + kcp->probe_wait / 2,
+					KCP_PROBE_LIMIT);
+		kcp->ts_probe = now + kcp->probe_wait;
+		kcp->probe |= KCP_PROBE_ASK;
+	}
+}
+
+static void kcp_flush_probes(struct kcp_engine *kcp)
+{
+	struct kcp_hdr hdr;
+
+	if (kcp->probe & KCP_PROBE_ASK) {
+		kcp_hdr_prepare(kcp, &hdr, KCP_CMD_WASK);
+		kcp_emit(kcp, &hdr);
+	}
+	if (kcp->probe & KCP_PROBE_TELL) {
+		kcp_hdr_prepare(kcp, &hdr, KCP_CMD_WINS);
+		kcp_emit(kcp, &hdr);
+	}
+	kcp->probe = 0;
+}
+
+/* Move what the window allows from the send queue into flight. */
+static u32 kcp_queue_to_flight(struct kcp_engine *kcp)
+{
+	struct kcp_seg *seg;
+	u32 moved = 0;
+
+	while (!list_empty(&kcp->snd_queue) && kcp_engine_send_window_open(kcp)) {
+		seg = list_first_entry(&kcp->snd_queue, struct kcp_seg, node);
+		list_move_tail(&seg->node, &kcp->snd_buf);
+		kcp->nsnd_que--;
+		kcp->nsnd_buf++;
+		seg->sn = kcp->snd_nxt++;
+		seg->ts = kcp->now;
+		seg->resendts = kcp->now;
+		seg->rto = kcp->rx_rto;
+		seg->fastack = 0;
+		seg->xmit = 0;
+		moved++;
+	}
+	return moved;
+}
+
+/* The next RTO of a segment that timed out, by nodelay mode. */
+static u32 kcp_rto_backoff(const struct kcp_engine *kcp, u32 rto)
+{
+	switch (kcp->cfg.nodelay) {
+	case 0:
+		rto += max(rto, kcp->rx_rto);	/* at least doubles */
+		break;
+	case 1:
+		rto += rto / 2;			/* x1.5 */
+		break;
+	default:
+		rto += kcp->rx_rto / 2;		/* + half the estimate */
+		break;
+	}
+	return min_t(u32, rto, KCP_RTO_MAX);
+}
+
+enum kcp_xmit_reason {
+	KCP_XMIT_NONE,
+	KCP_XMIT_FIRST,
+	KCP_XMIT_TIMEOUT,
+	KCP_XMIT_FAST,
+	KCP_XMIT_EARLY,
+};
+
+/*
+ * Early retransmit (kcp-go's, after TCP's RFC 5827): when nothing new goes
+ * out in this flush, a segment that any later ACK has skipped is most likely
+ * lost and no further ACKs are coming to trigger a fast retransmit, so send
+ * it again now rather than wait for its RTO.
+ */
+static enum kcp_xmit_reason kcp_xmit_reason(const struct kcp_engine *kcp,
+					    const struct kcp_seg *seg,
+					    bool sending_new)
+{
+	u32 resend = kcp->cfg.resend ? kcp->cfg.resend : U32_MAX;
+
+	if (!seg->xmit)
+		return KCP_XMIT_FIRST;
+	if (!kcp_before(kcp->now, seg->resendts))
+		return KCP_XMIT_TIMEOUT;
+	if (kcp->cfg.fastlimit && seg->xmit > kcp->cfg.fastlimit)
+		return KCP_XMIT_NONE;
+	if (seg->fastack >= resend)
+		return KCP_XMIT_FAST;
+	if (kcp->cfg.early_retransmit && seg->fastack && !sending_new)
+		return KCP_XMIT_EARLY;
+	return KCP_XMIT_NONE;
+}
+
+/* Transmit new segments and retransmit those that are due. */
+static void kcp_flush_data(struct kcp_engine *kcp, bool sending_new)
+{
+	/* ikcp's grace of rto/8 on the first transmission, off in nodelay */
+	u32 rtomin = kcp->cfg.nodelay ? 0 : kcp->rx_rto >> 3;
+	bool timeout = false, fast = false;
+	struct kcp_seg *seg;
+	struct kcp_hdr hdr;
+
+	kcp_hdr_prepare(kcp, &hdr, KCP_CMD_PUSH);
+	list_for_each_entry(seg, &kcp->snd_buf, node) {
+		switch (kcp_xmit_reason(kcp, seg, sending_new)) {
+		case KCP_XMIT_NONE:
+			continue;
+		case KCP_XMIT_FIRST:
+			seg->rto = kcp->rx_rto;
+			seg->resendts = kcp->now + seg->rto + rtomin;
+			break;
+		case KCP_XMIT_TIMEOUT:
+			seg->rto = kcp_rto_backoff(kcp, seg->rto);
+			seg->resendts = kcp->now + seg->rto;
+			kcp->stats.retrans_timeout++;
+			timeout = true;
+			break;
+		case KCP_XMIT_FAST:
+			seg->fastack = 0;
+			seg->resendts = kcp->now + seg->rto;
+			kcp->stats.retrans_fast++;
+			fast = true;
+			break;
+		case KCP_XMIT_EARLY:
+			seg->fastack = 0;
+			seg->resendts = kcp->now + seg->rto;
+			kcp->stats.retrans_early++;
+			fast = true;
+			break;
+		}
+		seg->xmit++;
+		seg->ts = kcp->now;
+		hdr.frg = seg->frg;
+		hdr.ts = seg->ts;
+		hdr.sn = seg->sn;
+		hdr.len = seg->len;
+		memcpy(kcp_emit(kcp, &hdr), seg->data, seg->len);
+		if (seg->xmit >= kcp->cfg.dead_link)
+			kcp->dead = true;
+	}
+
+	if (fast)
+		kcp->cong->on_fast_retransmit(kcp);
+	if (timeout)
+		kcp->cong->on_timeout(kcp);
+}
+
+/**
+ * kcp_engine_flush() - put everything that is due on the wire
+ * @kcp: the engine
+ *
+ * ACKs first, then window probes, then data: new segments as far as the
+ * window allows and retransmissions of those whose RTO expired or that
+ * enough ACKs skipped. Normally called by kcp_engine_update(); a caller
+ * wanting data out before the next tick may call it directly.
+ */
+void kcp_engine_flush(struct kcp_engine *kcp)
+{
+	if (!kcp->updated)
+		return;
+
+	kcp_emit_acks(kcp);
+	kcp_probe_schedule(kcp);
+	kcp_flush_probes(kcp);
+	kcp_flush_data(kcp, kcp_queue_to_flight(kcp) > 0);
+	kcp_flush_buffer(kcp);
+}
