@@ -178,9 +178,12 @@ static struct manual *recovery_lose_first(struct kunit *test,
 	cfg->interval = 10;
 	cfg->nc = true;
 	m = manual_init(test, cfg);
-	for (i = 0; i < 5; i++)
-		KUNIT_ASSERT_EQ(test, kcp_engine_send_buf(m->side[0].kcp, "0123456789",
-							   10, GFP_KERNEL), 10);
+	for (i = 0; i < 5; i++) {
+		ssize_t n = kcp_engine_send_buf(m->side[0].kcp, "0123456789", 10,
+						GFP_KERNEL);
+
+		KUNIT_ASSERT_EQ(test, n, 10);
+	}
 	kcp_engine_update(m->side[0].kcp, 0);
 	KUNIT_ASSERT_EQ(test, m->side[0].n, 5u);
 	manual_carry(m, 0, 20, 0);
