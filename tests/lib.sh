@@ -35,10 +35,12 @@ run_case() {
 # Print the table and the final line; status 1 when anything failed.
 summary() {
 	awk -F'\t' '
-		{ tiers[$1] = 1; n[$1, $3]++; t[$1] += $4; if ($3 == "FAIL") bad[++nbad] = $1 ": " $2 }
+		!($1 in seen) { seen[$1] = 1; order[++ntiers] = $1 }
+		{ n[$1, $3]++; t[$1] += $4; if ($3 == "FAIL") bad[++nbad] = $1 ": " $2 }
 		END {
 			printf "\n%-10s %8s %8s %8s\n", "tier", "passed", "failed", "seconds"
-			for (k in tiers) {
+			for (i = 1; i <= ntiers; i++) {
+				k = order[i]
 				printf "%-10s %8d %8d %8d\n", k, n[k, "PASS"], n[k, "FAIL"], t[k]
 				p += n[k, "PASS"]; f += n[k, "FAIL"]
 			}

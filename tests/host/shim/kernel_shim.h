@@ -21,6 +21,10 @@
 #include <string.h>
 #include <sys/types.h>
 
+/* the kernel's one-argument form */
+#undef static_assert
+#define static_assert(expr, ...) _Static_assert(expr, #expr)
+
 typedef uint8_t u8;
 typedef uint16_t u16;
 typedef uint32_t u32;
