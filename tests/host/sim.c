@@ -339,9 +339,9 @@ int main(int argc, char **argv)
 	printf("KCP loss simulator: 10%% round-trip loss, RTT 60-125 ms, 8-byte message every 20 ms,\n"
 	       "windows 128/128, 1000 round trips, mean of %u seeds. RTT in ms.\n\n", seeds);
 	printf("%-8s | %-13s | %-13s | %-13s | %-13s | %s\n", "", "ikcp",
-	       "kcp.ko with", "kcp.ko", "kcp.ko +", "wakeups/s");
+	       "kcp.ko, early", "kcp.ko", "kcp.ko +", "wakeups/s");
 	printf("%-8s | %-13s | %-13s | %-13s | %-13s | %s\n", "mode", "(published)",
-	       "ikcp's rules", "defaults", "ack_nodelay", "(polling: 1000)");
+	       "rexmit off", "defaults", "ack_nodelay", "(polling: 1000)");
 	printf("%-8s | %5s %7s | %5s %7s | %5s %7s | %5s %7s |\n", "", "avg", "max",
 	       "avg", "max", "avg", "max", "avg", "max");
 	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
