@@ -7,7 +7,7 @@
 #   make deps            install every Debian package the project uses
 #   make demo            boot a VM and show kcp.ko at work
 #   make check           run every test tier, print "N passed, N failed"
-#   make kunit | unit | vm-check    one tier of the tests
+#   make kunit | unit | interop | vm-check    one tier of the tests
 #   make style           checkpatch --strict and sparse on the module
 #
 # Kbuild (next to this file) describes the module; this Makefile only drives.
@@ -39,6 +39,9 @@ kunit: deps
 unit: deps
 	tests/unit/run
 
+interop: deps
+	tests/interop/run
+
 vm-check: deps
 	tests/scenarios/run
 
@@ -60,4 +63,4 @@ clean:
 	$(MAKE) -C userspace clean
 	$(MAKE) -C tests/unit clean
 
-.PHONY: all deps module userspace kunit unit vm-check check demo style print-kdir clean
+.PHONY: all deps module userspace kunit unit interop vm-check check demo style print-kdir clean
