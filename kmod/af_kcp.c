@@ -1,34 +1,610 @@
 // SPDX-License-Identifier: MIT OR GPL-2.0
 /*
- * The AF_KCP socket family: registration of the family slot.
+ * The AF_KCP socket family: what applications call. SOCK_STREAM carries a
+ * byte stream (KCP stream mode), SOCK_SEQPACKET keeps message boundaries
+ * (KCP message mode). The data path is in session.c, the UDP side in
+ * endpoint.c.
  *
  * An out-of-tree module cannot claim a new AF_ number, so kcp.ko borrows an
- * obsolete one (see include/uapi/linux/kcp.h for why 19). The slot can be
- * moved with the read-only "family" module parameter, which is also how
- * userspace learns the number in use.
+ * obsolete one (see include/uapi/linux/kcp.h for why 19). The read-only
+ * "family" module parameter moves it and tells userspace the number in use.
+ *
+ * Stock KCP has no handshake, so connect() completes at once: the first
+ * datagram the peer sees is data. The tables are at the bottom of the file.
  */
 #include <linux/module.h>
 #include <linux/net.h>
+#include <linux/random.h>
 #include <linux/socket.h>
+#include <linux/sockios.h>
+#include <linux/termios.h>
+#include <linux/uio.h>
+#include <net/ipv6.h>
+#include <net/sock.h>
+#include <net/tcp_states.h>
 #include <uapi/linux/kcp.h>
 
 #include "af_kcp.h"
+#include "compat.h"
+#include "endpoint.h"
+#include "session.h"
+#include "sock.h"
 
 static int family = AF_KCP_DEFAULT;
 module_param(family, int, 0444);
 MODULE_PARM_DESC(family, "address family number to register AF_KCP as (default "
 		 __stringify(AF_KCP_DEFAULT) ")");
 
+static struct proto kcp_proto;
+static const struct proto_ops kcp_ops;
+
+/* Defaults of a new socket: ikcp's, with a 10 ms clock and 128-segment
+ * windows so that a plain socket is usable on today's links.
+ */
+static void kcp_sock_config_init(struct kcp_config *cfg, int type)
+{
+	kcp_config_init(cfg);
+	cfg->interval = 10;
+	cfg->snd_wnd = 128;
+	cfg->rcv_wnd = 128;
+	cfg->stream = type == SOCK_STREAM;
+}
+
+/*
+ * Check a sockaddr_kcp from userspace and extract the UDP address.
+ * Errors are the ones a TCP user would expect: EINVAL for a short or
+ * malformed address, EAFNOSUPPORT for a family we do not carry.
+ */
+static int kcp_parse_addr(const struct sockaddr *uaddr, int len,
+			  union kcp_addr *addr, u32 *conv)
+{
+	const struct sockaddr_kcp *skcp = (const struct sockaddr_kcp *)uaddr;
+
+	if (len < (int)sizeof(*skcp))
+		return -EINVAL;
+	if (skcp->kcp_family != family)
+		return -EAFNOSUPPORT;
+	if (skcp->kcp_reserved)
+		return -EINVAL;
+
+	memset(addr, 0, sizeof(*addr));
+	switch (skcp->kcp_udp.sin.sin_family) {
+	case AF_INET:
+		addr->v4 = skcp->kcp_udp.sin;
+		break;
+	case AF_INET6:
+		if (!IS_ENABLED(CONFIG_IPV6))
+			return -EAFNOSUPPORT;
+		addr->v6 = skcp->kcp_udp.sin6;
+		if (ipv6_addr_v4mapped(&addr->v6.sin6_addr))
+			return -EAFNOSUPPORT;	/* bind an AF_INET address instead */
+		break;
+	default:
+		return -EAFNOSUPPORT;
+	}
+	*conv = skcp->kcp_conv;
+	return 0;
+}
+
+static int kcp_bind_locked(struct sock *sk, const union kcp_addr *addr)
+{
+	struct kcp_sock *ks = kcp_sk(sk);
+
+	if (ks->ep)
+		return -EINVAL;		/* already bound */
+	return kcp_endpoint_get(sock_net(sk), addr, sk->sk_reuse == SK_CAN_REUSE,
+				&ks->ep);
+}
+
+static int kcp_bind(struct socket *sock, struct sockaddr *uaddr, int len)
+{
+	struct sock *sk = sock->sk;
+	union kcp_addr addr;
+	u32 conv;
+	int err;
+
+	err = kcp_parse_addr(uaddr, len, &addr, &conv);
+	if (err)
+		return err;
+	lock_sock(sk);
+	err = kcp_bind_locked(sk, &addr);
+	release_sock(sk);
+	return err;
+}
+
+/* A conversation id no other session of the endpoint uses with this peer. */
+static u32 kcp_pick_conv(void)
+{
+	u32 conv;
+
+	do {
+		conv = get_random_u32();
+	} while (!conv);
+	return conv;
+}
+
+static int kcp_connect(struct socket *sock, struct sockaddr *uaddr, int len,
+		       int flags)
+{
+	struct sock *sk = sock->sk;
+	struct kcp_sock *ks = kcp_sk(sk);
+	union kcp_addr addr, any;
+	int err, tries;
+	u32 conv;
+
+	err = kcp_parse_addr(uaddr, len, &addr, &conv);
+	if (err)
+		return err;
+
+	lock_sock(sk);
+	if (sk->sk_state == TCP_ESTABLISHED) {
+		err = -EISCONN;
+		goto out;
+	}
+	if (sk->sk_state == TCP_LISTEN) {
+		err = -EINVAL;
+		goto out;
+	}
+	if (!ks->ep) {
+		memset(&any, 0, sizeof(any));
+		any.sa.sa_family = addr.sa.sa_family;
+		err = kcp_bind_locked(sk, &any);
+		if (err)
+			goto out;
+	}
+	if (ks->ep->local.sa.sa_family != addr.sa.sa_family) {
+		err = -EAFNOSUPPORT;
+		goto out;
+	}
+
+	ks->peer = addr;
+	for (tries = 0; tries < 8; tries++) {
+		ks->conv = conv ? conv : kcp_pick_conv();
+		err = kcp_session_start(ks, GFP_KERNEL);
+		if (err != -EADDRINUSE || conv)
+			break;
+	}
+	if (err)
+		goto out;
+	sk->sk_state = TCP_ESTABLISHED;
+	sock->state = SS_CONNECTED;
+out:
+	release_sock(sk);
+	return err;
+}
+
+static int kcp_listen(struct socket *sock, int backlog)
+{
+	struct sock *sk = sock->sk;
+	struct kcp_sock *ks = kcp_sk(sk);
+	int err = 0;
+
+	lock_sock(sk);
+	if (sock->state != SS_UNCONNECTED || !ks->ep) {
+		err = -EINVAL;		/* connected, or not bound */
+		goto out;
+	}
+	if (sk->sk_state != TCP_LISTEN) {
+		err = kcp_endpoint_listen(ks->ep, ks);
+		if (err)
+			goto out;
+		sk->sk_state = TCP_LISTEN;
+	}
+	WRITE_ONCE(sk->sk_max_ack_backlog, backlog);
+out:
+	release_sock(sk);
+	return err;
+}
+
+static struct kcp_sock *kcp_accept_dequeue(struct kcp_sock *listener)
+{
+	struct kcp_sock *child;
+
+	spin_lock_bh(&listener->accept_lock);
+	child = list_first_entry_or_null(&listener->accept_queue,
+					 struct kcp_sock, accept_node);
+	if (child) {
+		list_del_init(&child->accept_node);
+		WRITE_ONCE(listener->accept_len, listener->accept_len - 1);
+	}
+	spin_unlock_bh(&listener->accept_lock);
+	return child;
+}
+
+static int kcp_wait_for_accept(struct sock *sk, long *timeo)
+{
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	int err = 0;
+
+	add_wait_queue_exclusive(sk_sleep(sk), &wait);
+	while (!READ_ONCE(kcp_sk(sk)->accept_len)) {
+		if (sk->sk_state != TCP_LISTEN) {
+			err = -EINVAL;
+			break;
+		}
+		if (!*timeo) {
+			err = -EAGAIN;
+			break;
+		}
+		if (signal_pending(current)) {
+			err = sock_intr_errno(*timeo);
+			break;
+		}
+		release_sock(sk);
+		*timeo = wait_woken(&wait, TASK_INTERRUPTIBLE, *timeo);
+		lock_sock(sk);
+	}
+	remove_wait_queue(sk_sleep(sk), &wait);
+	return err;
+}
+
+static int kcp_accept_impl(struct socket *sock, struct socket *newsock,
+			   struct proto_accept_arg *arg)
+{
+	struct sock *sk = sock->sk;
+	long timeo = sock_rcvtimeo(sk, arg->flags & O_NONBLOCK);
+	struct kcp_sock *child = NULL;
+	int err;
+
+	lock_sock(sk);
+	if (sk->sk_state != TCP_LISTEN) {
+		err = -EINVAL;
+		goto out;
+	}
+	err = kcp_wait_for_accept(sk, &timeo);
+	if (!err)
+		child = kcp_accept_dequeue(kcp_sk(sk));
+	if (!err && !child)
+		err = -EAGAIN;
+	if (err)
+		goto out;
+
+	lock_sock(&child->sk);
+	sock_graft(&child->sk, newsock);
+	newsock->state = SS_CONNECTED;
+	release_sock(&child->sk);
+out:
+	release_sock(sk);
+	return err;
+}
+
+KCP_DEFINE_ACCEPT(kcp_accept, kcp_accept_impl)
+
+static int kcp_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
+{
+	struct sockaddr_kcp *skcp = (struct sockaddr_kcp *)uaddr;
+	struct sock *sk = sock->sk;
+	struct kcp_sock *ks = kcp_sk(sk);
+	int err = sizeof(*skcp);
+
+	memset(skcp, 0, sizeof(*skcp));
+	skcp->kcp_family = family;
+	lock_sock(sk);
+	if (peer) {
+		if (sk->sk_state != TCP_ESTABLISHED)
+			err = -ENOTCONN;
+		else
+			memcpy(&skcp->kcp_udp, &ks->peer, sizeof(skcp->kcp_udp));
+	} else if (ks->ep) {
+		memcpy(&skcp->kcp_udp, &ks->ep->local, sizeof(skcp->kcp_udp));
+	}
+	if (sk->sk_state == TCP_ESTABLISHED)
+		skcp->kcp_conv = ks->conv;
+	release_sock(sk);
+	return err;
+}
+
+static __poll_t kcp_poll(struct file *file, struct socket *sock,
+			 poll_table *wait)
+{
+	struct sock *sk = sock->sk;
+	struct kcp_sock *ks = kcp_sk(sk);
+	__poll_t mask = 0;
+
+	sock_poll_wait(file, sock, wait);
+	if (READ_ONCE(sk->sk_err))
+		mask |= EPOLLERR;
+	switch (READ_ONCE(sk->sk_state)) {
+	case TCP_LISTEN:
+		if (READ_ONCE(ks->accept_len))
+			mask |= EPOLLIN | EPOLLRDNORM;
+		break;
+	case TCP_ESTABLISHED:
+		if (READ_ONCE(ks->readable))
+			mask |= EPOLLIN | EPOLLRDNORM;
+		if (READ_ONCE(ks->writable))
+			mask |= EPOLLOUT | EPOLLWRNORM;
+		break;
+	default:
+		if (sock->state == SS_CONNECTED)
+			mask |= EPOLLHUP;
+		break;
+	}
+	return mask;
+}
+
+/*
+ * TCP's queue ioctls, which tools use to know when everything sent has
+ * been acknowledged (SIOCOUTQ reaching 0) and what can be read now.
+ */
+static int kcp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
+{
+	struct sock *sk = sock->sk;
+	struct kcp_sock *ks = kcp_sk(sk);
+	int answer = 0;
+
+	if (cmd != SIOCINQ && cmd != SIOCOUTQ)
+		return -ENOIOCTLCMD;
+	lock_sock(sk);
+	if (sk->sk_state == TCP_LISTEN) {
+		release_sock(sk);
+		return -EINVAL;
+	}
+	if (ks->kcp && cmd == SIOCINQ)
+		answer = max_t(ssize_t, kcp_engine_peeksize(ks->kcp), 0);
+	else if (ks->kcp)
+		answer = ks->kcp->snd_mem;
+	release_sock(sk);
+	return put_user(answer, (int __user *)arg);
+}
+
+static void kcp_write_space(struct sock *sk)
+{
+	struct socket_wq *wq;
+
+	rcu_read_lock();
+	wq = rcu_dereference(sk->sk_wq);
+	if (skwq_has_sleeper(wq))
+		wake_up_interruptible_sync_poll(&wq->wait, EPOLLOUT |
+						EPOLLWRNORM | EPOLLWRBAND);
+	sk_wake_async(sk, SOCK_WAKE_SPACE, POLL_OUT);
+	rcu_read_unlock();
+}
+
+static int kcp_copy_from_msg(void *dst, size_t len, void *from)
+{
+	struct msghdr *msg = from;
+
+	return copy_from_iter_full(dst, len, &msg->msg_iter) ? 0 : -EFAULT;
+}
+
+static int kcp_copy_to_msg(void *to, const void *src, size_t len)
+{
+	struct msghdr *msg = to;
+
+	return copy_to_iter(src, len, &msg->msg_iter) == len ? 0 : -EFAULT;
+}
+
+/* Wait until @cond or an error; the caller holds the socket lock. */
+#define kcp_wait(sk, timeo, cond) ({					\
+	DEFINE_WAIT_FUNC(__wait, woken_wake_function);			\
+	int __err = 0;							\
+									\
+	add_wait_queue(sk_sleep(sk), &__wait);				\
+	while (!(cond)) {						\
+		if ((sk)->sk_err) {					\
+			__err = -sock_error(sk);			\
+			break;						\
+		}							\
+		if ((sk)->sk_state != TCP_ESTABLISHED) {		\
+			__err = -ENOTCONN;				\
+			break;						\
+		}							\
+		if (!*(timeo)) {					\
+			__err = -EAGAIN;				\
+			break;						\
+		}							\
+		if (signal_pending(current)) {				\
+			__err = sock_intr_errno(*(timeo));		\
+			break;						\
+		}							\
+		release_sock(sk);					\
+		*(timeo) = wait_woken(&__wait, TASK_INTERRUPTIBLE, *(timeo)); \
+		lock_sock(sk);						\
+	}								\
+	remove_wait_queue(sk_sleep(sk), &__wait);			\
+	__err;								\
+})
+
+static int kcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
+{
+	struct sock *sk = sock->sk;
+	struct kcp_sock *ks = kcp_sk(sk);
+	long timeo = sock_sndtimeo(sk, msg->msg_flags & MSG_DONTWAIT);
+	size_t sent = 0;
+	int err = 0;
+
+	if (msg->msg_flags & MSG_OOB)
+		return -EOPNOTSUPP;
+
+	lock_sock(sk);
+	if (sk->sk_state != TCP_ESTABLISHED) {
+		err = -EPIPE;
+		goto out;
+	}
+	if (!ks->cfg.stream && len > KCP_MSG_FRAGMENTS_MAX * ks->kcp->mss) {
+		err = -EMSGSIZE;
+		goto out;
+	}
+	while (sent < len || (!len && !ks->cfg.stream && !sent)) {
+		ssize_t n;
+
+		err = kcp_wait(sk, &timeo, ks->kcp->snd_mem < READ_ONCE(sk->sk_sndbuf));
+		if (err)
+			break;
+		/* message mode: the whole message; stream: up to the buffer */
+		n = ks->cfg.stream ?
+		    min_t(size_t, len - sent, READ_ONCE(sk->sk_sndbuf) - ks->kcp->snd_mem) :
+		    len;
+		n = kcp_engine_send(ks->kcp, n, kcp_copy_from_msg, msg,
+				    sk->sk_allocation);
+		if (n < 0) {
+			err = n;
+			break;
+		}
+		sent += n;
+		kcp_session_kick(ks);
+		if (!ks->cfg.stream)
+			break;
+	}
+out:
+	if (err == -EPIPE && !(msg->msg_flags & MSG_NOSIGNAL))
+		send_sig(SIGPIPE, current, 0);
+	release_sock(sk);
+	return sent ? sent : err;
+}
+
+static int kcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
+		       int flags)
+{
+	struct sock *sk = sock->sk;
+	struct kcp_sock *ks = kcp_sk(sk);
+	long timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
+	unsigned int kflags = flags & MSG_PEEK ? KCP_RECV_PEEK : 0;
+	size_t copied = 0, msg_len = 0;
+	int err = 0;
+
+	if (flags & (MSG_OOB | MSG_ERRQUEUE))
+		return -EOPNOTSUPP;
+
+	lock_sock(sk);
+	if (sk->sk_state != TCP_ESTABLISHED) {
+		err = -ENOTCONN;
+		goto out;
+	}
+	for (;;) {
+		ssize_t n = kcp_engine_recv(ks->kcp, len - copied, kcp_copy_to_msg,
+					    msg, kflags, &msg_len);
+
+		if (n >= 0) {
+			copied += n;
+			kcp_session_kick(ks);
+			if (!ks->cfg.stream || copied == len || kflags ||
+			    !(flags & MSG_WAITALL))
+				break;
+			continue;
+		}
+		if (n != -EAGAIN) {
+			err = n;
+			break;
+		}
+		if (copied && !(flags & MSG_WAITALL))
+			break;
+		err = kcp_wait(sk, &timeo, kcp_engine_peeksize(ks->kcp) >= 0);
+		if (err)
+			break;
+	}
+	if (!ks->cfg.stream && msg_len > copied) {
+		msg->msg_flags |= MSG_TRUNC;
+		if (flags & MSG_TRUNC)
+			copied = msg_len;
+	}
+out:
+	release_sock(sk);
+	return copied || !err ? copied : err;
+}
+
+/* Sessions that arrived on a listener nobody will accept now. */
+static void kcp_release_unaccepted(struct kcp_sock *listener)
+{
+	struct kcp_sock *child;
+
+	while ((child = kcp_accept_dequeue(listener))) {
+		struct sock *csk = &child->sk;
+
+		lock_sock(csk);
+		kcp_session_stop(child);
+		csk->sk_state = TCP_CLOSE;
+		sock_orphan(csk);
+		release_sock(csk);
+		sock_put(csk);
+	}
+}
+
+static int kcp_release(struct socket *sock)
+{
+	struct sock *sk = sock->sk;
+	struct kcp_sock *ks;
+
+	if (!sk)
+		return 0;
+	ks = kcp_sk(sk);
+
+	lock_sock(sk);
+	if (sk->sk_state == TCP_LISTEN) {
+		sk->sk_state = TCP_CLOSE;
+		kcp_endpoint_unlisten(ks->ep, ks);
+		kcp_release_unaccepted(ks);
+	}
+	kcp_session_stop(ks);
+	sk->sk_state = TCP_CLOSE;
+	sock_orphan(sk);
+	sock->sk = NULL;
+	release_sock(sk);
+	sock_put(sk);
+	return 0;
+}
+
+static void kcp_sock_destruct(struct sock *sk)
+{
+	struct kcp_sock *ks = kcp_sk(sk);
+
+	kcp_engine_destroy(ks->kcp);
+	if (ks->ep)
+		kcp_endpoint_put(ks->ep);
+}
+
 static int kcp_create(struct net *net, struct socket *sock, int protocol,
 		      int kern)
 {
-	/*
-	 * The family is registered so that its slot is held and visible;
-	 * socket types arrive with the socket layer. Until then every type is
-	 * refused the way an unsupported type is refused by any family.
-	 */
-	return -ESOCKTNOSUPPORT;
+	struct kcp_sock *ks;
+	struct sock *sk;
+
+	if (sock->type != SOCK_STREAM && sock->type != SOCK_SEQPACKET)
+		return -ESOCKTNOSUPPORT;
+	if (protocol)
+		return -EPROTONOSUPPORT;
+
+	sk = sk_alloc(net, family, GFP_KERNEL, &kcp_proto, kern);
+	if (!sk)
+		return -ENOMEM;
+	sock->ops = &kcp_ops;
+	sock_init_data(sock, sk);
+	sk->sk_destruct = kcp_sock_destruct;
+	sk->sk_write_space = kcp_write_space;
+	sk->sk_backlog_rcv = kcp_proto.backlog_rcv;
+	sock_set_flag(sk, SOCK_RCU_FREE);
+
+	ks = kcp_sk(sk);
+	kcp_session_init(ks);
+	kcp_sock_config_init(&ks->cfg, sock->type);
+	return 0;
 }
+
+static struct proto kcp_proto = {
+	.name		= "KCP",
+	.owner		= THIS_MODULE,
+	.obj_size	= sizeof(struct kcp_sock),
+	.backlog_rcv	= kcp_session_backlog_rcv,
+	.release_cb	= kcp_session_release_cb,
+};
+
+static const struct proto_ops kcp_ops = {
+	.owner		= THIS_MODULE,
+	.release	= kcp_release,
+	.bind		= kcp_bind,
+	.connect	= kcp_connect,
+	.socketpair	= sock_no_socketpair,
+	.accept		= kcp_accept,
+	.getname	= kcp_getname,
+	.poll		= kcp_poll,
+	.ioctl		= kcp_ioctl,
+	.listen		= kcp_listen,
+	.shutdown	= sock_no_shutdown,
+	.sendmsg	= kcp_sendmsg,
+	.recvmsg	= kcp_recvmsg,
+	.mmap		= sock_no_mmap,
+};
 
 static struct net_proto_family kcp_family_ops = {
 	.owner	= THIS_MODULE,
@@ -36,10 +612,10 @@ static struct net_proto_family kcp_family_ops = {
 };
 
 /**
- * kcp_af_init() - claim the AF_KCP slot
+ * kcp_af_init() - register the protocol and claim the AF_KCP slot
  *
- * Return: 0, -EINVAL for a family number outside 1..AF_MAX-1, or -EEXIST
- * when another family already holds the slot.
+ * Return: 0, -EINVAL for a family number outside 1..AF_MAX-1, -EEXIST
+ * when another family already holds the slot, or a registration error.
  */
 int kcp_af_init(void)
 {
@@ -51,17 +627,23 @@ int kcp_af_init(void)
 	}
 	kcp_family_ops.family = family;
 
-	err = sock_register(&kcp_family_ops);
+	err = proto_register(&kcp_proto, 0);
 	if (err)
+		return err;
+	err = sock_register(&kcp_family_ops);
+	if (err) {
 		pr_err("address family %d is taken (%d); load with family=N to move AF_KCP\n",
 		       family, err);
+		proto_unregister(&kcp_proto);
+	}
 	return err;
 }
 
 /**
- * kcp_af_exit() - release the AF_KCP slot
+ * kcp_af_exit() - release the AF_KCP slot and the protocol
  */
 void kcp_af_exit(void)
 {
 	sock_unregister(family);
+	proto_unregister(&kcp_proto);
 }

@@ -11,6 +11,7 @@
 #define _KCP_COMPAT_H
 
 #include <linux/hrtimer.h>
+#include <linux/net.h>
 
 /* 6.13 folded hrtimer_init() and the ->function assignment into one call. */
 #ifndef KCP_HAVE_HRTIMER_SETUP
@@ -20,6 +21,36 @@ static inline void hrtimer_setup(struct hrtimer *timer,
 {
 	hrtimer_init(timer, clock_id, mode);
 	timer->function = function;
+}
+#endif
+
+/*
+ * 6.10 passed accept()'s flags and kern in a struct proto_accept_arg. Our
+ * accept is written against that; KCP_DEFINE_ACCEPT() wraps it in whichever
+ * signature proto_ops has.
+ */
+#ifdef KCP_HAVE_PROTO_ACCEPT_ARG
+#define KCP_DEFINE_ACCEPT(name, impl)					\
+static int name(struct socket *sock, struct socket *newsock,		\
+		struct proto_accept_arg *arg)				\
+{									\
+	return impl(sock, newsock, arg);				\
+}
+#else
+struct proto_accept_arg {
+	int flags;
+	int err;
+	int is_empty;
+	bool kern;
+};
+
+#define KCP_DEFINE_ACCEPT(name, impl)					\
+static int name(struct socket *sock, struct socket *newsock, int flags,	\
+		bool kern)						\
+{									\
+	struct proto_accept_arg arg = { .flags = flags, .kern = kern };	\
+									\
+	return impl(sock, newsock, &arg);				\
 }
 #endif
 

@@ -7,23 +7,33 @@
 #include <linux/module.h>
 
 #include "af_kcp.h"
+#include "endpoint.h"
 #include "version.h"
 
 static int __init kcp_init(void)
 {
 	int err;
 
-	err = kcp_af_init();
+	err = kcp_endpoints_init();
 	if (err)
 		return err;
+	err = kcp_af_init();
+	if (err)
+		goto err_endpoints;
 
 	pr_info("KCP %s loaded\n", KCP_VERSION);
 	return 0;
+
+err_endpoints:
+	kcp_endpoints_exit();
+	return err;
 }
 
+/* Sockets hold the module, so none is left; endpoints may still be going. */
 static void __exit kcp_exit(void)
 {
 	kcp_af_exit();
+	kcp_endpoints_exit();
 	pr_info("KCP unloaded\n");
 }
 

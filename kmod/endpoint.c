@@ -1,0 +1,421 @@
+// SPDX-License-Identifier: MIT OR GPL-2.0
+/*
+ * UDP endpoints: kernel UDP sockets, set up as UDP tunnel sockets, each
+ * shared by every KCP session bound to it. A received datagram goes from
+ * the encap callback to its session by (peer address, conv) with an RCU
+ * lookup, or to the endpoint's listener when it starts a new conversation.
+ *
+ * The design follows the in-kernel QUIC work and WireGuard: one refcounted
+ * kernel socket per bound address, sk_user_data pointing back at us, and
+ * the socket released from a work item, outside the receive path, once the
+ * last KCP socket lets go of it.
+ */
+#include <linux/jhash.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/udp.h>
+#include <net/addrconf.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
+#include <net/ipv6_stubs.h>
+#include <net/route.h>
+#include <net/udp_tunnel.h>
+
+#include "endpoint.h"
+#include "session.h"
+#include "wire.h"
+
+static LIST_HEAD(kcp_endpoints);
+static DEFINE_SPINLOCK(kcp_endpoints_lock);
+static struct workqueue_struct *kcp_endpoint_wq;
+
+static bool kcp_addr_equal(const union kcp_addr *a, const union kcp_addr *b)
+{
+	if (a->sa.sa_family != b->sa.sa_family)
+		return false;
+	if (a->sa.sa_family == AF_INET)
+		return a->v4.sin_port == b->v4.sin_port &&
+		       a->v4.sin_addr.s_addr == b->v4.sin_addr.s_addr;
+	return a->v6.sin6_port == b->v6.sin6_port &&
+	       ipv6_addr_equal(&a->v6.sin6_addr, &b->v6.sin6_addr);
+}
+
+static u32 kcp_session_hash(const union kcp_addr *peer, u32 conv)
+{
+	if (peer->sa.sa_family == AF_INET)
+		return jhash_3words(peer->v4.sin_addr.s_addr, peer->v4.sin_port,
+				    conv, 0);
+	return jhash2((const u32 *)&peer->v6.sin6_addr, 4,
+		      conv ^ peer->v6.sin6_port);
+}
+
+static struct hlist_head *kcp_bucket(struct kcp_endpoint *ep,
+				     const union kcp_addr *peer, u32 conv)
+{
+	return &ep->sessions[hash_32(kcp_session_hash(peer, conv),
+				     KCP_EP_HASH_BITS)];
+}
+
+/* The session for (peer, conv), with a reference, or NULL. RCU held. */
+static struct kcp_sock *kcp_endpoint_lookup(struct kcp_endpoint *ep,
+					    const union kcp_addr *peer, u32 conv)
+{
+	struct kcp_sock *ks;
+
+	hlist_for_each_entry_rcu(ks, kcp_bucket(ep, peer, conv), node)
+		if (ks->conv == conv && kcp_addr_equal(&ks->peer, peer) &&
+		    refcount_inc_not_zero(&ks->sk.sk_refcnt))
+			return ks;
+	return NULL;
+}
+
+static bool kcp_skb_source(const struct sk_buff *skb, union kcp_addr *from)
+{
+	memset(from, 0, sizeof(*from));
+	if (skb->protocol == htons(ETH_P_IP)) {
+		from->v4.sin_family = AF_INET;
+		from->v4.sin_addr.s_addr = ip_hdr(skb)->saddr;
+		from->v4.sin_port = udp_hdr(skb)->source;
+		return true;
+	}
+	if (skb->protocol == htons(ETH_P_IPV6)) {
+		from->v6.sin6_family = AF_INET6;
+		from->v6.sin6_addr = ipv6_hdr(skb)->saddr;
+		from->v6.sin6_port = udp_hdr(skb)->source;
+		from->v6.sin6_scope_id = ipv6_iface_scope_id(&from->v6.sin6_addr,
+							     inet6_iif(skb));
+		return true;
+	}
+	return false;
+}
+
+/* Called by UDP for every datagram to the endpoint's port, under RCU. */
+static int kcp_encap_rcv(struct sock *usk, struct sk_buff *skb)
+{
+	struct kcp_endpoint *ep = rcu_dereference_sk_user_data(usk);
+	struct kcp_sock *ks, *listener;
+	union kcp_addr from;
+	__le32 conv;
+
+	if (!ep || !kcp_skb_source(skb, &from) ||
+	    !pskb_may_pull(skb, sizeof(struct udphdr) + KCP_HDR_LEN))
+		goto drop;
+	__skb_pull(skb, sizeof(struct udphdr));
+	if (skb_linearize(skb))
+		goto drop;
+	memcpy(&conv, skb->data, sizeof(conv));
+
+	ks = kcp_endpoint_lookup(ep, &from, le32_to_cpu(conv));
+	if (!ks) {
+		listener = rcu_dereference(ep->listener);
+		if (!listener)
+			goto drop;
+		ks = kcp_session_spawn(listener, &from, le32_to_cpu(conv), skb);
+		if (!ks)
+			goto drop;
+	}
+	kcp_session_rcv(ks, skb);
+	sock_put(&ks->sk);
+	return 0;
+
+drop:
+	kfree_skb(skb);
+	return 0;
+}
+
+static int kcp_endpoint_open(struct kcp_endpoint *ep, const union kcp_addr *addr)
+{
+	struct udp_tunnel_sock_cfg tunnel = {
+		.sk_user_data = ep,
+		.encap_type = 1,
+		.encap_rcv = kcp_encap_rcv,
+	};
+	struct udp_port_cfg port = {
+		.family = addr->sa.sa_family,
+		.use_udp_checksums = true,
+		.ipv6_v6only = true,
+	};
+	struct inet_sock *inet;
+	int err;
+
+	if (addr->sa.sa_family == AF_INET) {
+		port.local_ip = addr->v4.sin_addr;
+		port.local_udp_port = addr->v4.sin_port;
+	} else {
+		port.local_ip6 = addr->v6.sin6_addr;
+		port.local_udp_port = addr->v6.sin6_port;
+		port.bind_ifindex = addr->v6.sin6_scope_id;
+	}
+	err = udp_sock_create(ep->net, &port, &ep->sock);
+	if (err)
+		return err;
+
+	/* learn the port the kernel chose for an ephemeral bind */
+	inet = inet_sk(ep->sock->sk);
+	ep->local = *addr;
+	if (addr->sa.sa_family == AF_INET)
+		ep->local.v4.sin_port = inet->inet_sport;
+	else
+		ep->local.v6.sin6_port = inet->inet_sport;
+	setup_udp_tunnel_sock(ep->net, ep->sock, &tunnel);
+	return 0;
+}
+
+static void kcp_endpoint_release(struct work_struct *work)
+{
+	struct kcp_endpoint *ep = container_of(work, struct kcp_endpoint,
+					       release_work);
+
+	spin_lock_bh(&kcp_endpoints_lock);
+	list_del(&ep->node);
+	spin_unlock_bh(&kcp_endpoints_lock);
+	udp_tunnel_sock_release(ep->sock);
+	/* a receive path that saw sk_user_data before it was cleared */
+	synchronize_net();
+	put_net(ep->net);
+	kfree(ep);
+}
+
+/**
+ * kcp_endpoint_get() - the endpoint for a local address, shared or new
+ * @net: the socket's namespace
+ * @addr: the address; port 0 asks for a new endpoint on an ephemeral port
+ * @reuse: the caller set SO_REUSEADDR: share a bound endpoint whose users
+ *	all did the same
+ * @out: set to the endpoint, with a reference
+ *
+ * Return: 0, -EADDRINUSE, -ENOMEM, or an error from binding the UDP socket.
+ */
+int kcp_endpoint_get(struct net *net, const union kcp_addr *addr, bool reuse,
+		     struct kcp_endpoint **out)
+{
+	struct kcp_endpoint *ep;
+	bool any_port = addr->sa.sa_family == AF_INET ? !addr->v4.sin_port :
+			!addr->v6.sin6_port;
+	int err, i;
+
+	if (!any_port) {
+		spin_lock_bh(&kcp_endpoints_lock);
+		list_for_each_entry(ep, &kcp_endpoints, node) {
+			if (!net_eq(ep->net, net) || !kcp_addr_equal(&ep->local, addr))
+				continue;
+			err = reuse && ep->reuse &&
+			      refcount_inc_not_zero(&ep->refs) ? 0 : -EADDRINUSE;
+			spin_unlock_bh(&kcp_endpoints_lock);
+			if (!err)
+				*out = ep;
+			return err;
+		}
+		spin_unlock_bh(&kcp_endpoints_lock);
+	}
+
+	ep = kzalloc(sizeof(*ep), GFP_KERNEL);
+	if (!ep)
+		return -ENOMEM;
+	ep->net = get_net(net);
+	refcount_set(&ep->refs, 1);
+	ep->reuse = reuse;
+	spin_lock_init(&ep->lock);
+	for (i = 0; i < ARRAY_SIZE(ep->sessions); i++)
+		INIT_HLIST_HEAD(&ep->sessions[i]);
+	INIT_WORK(&ep->release_work, kcp_endpoint_release);
+
+	err = kcp_endpoint_open(ep, addr);
+	if (err) {
+		put_net(ep->net);
+		kfree(ep);
+		return err;
+	}
+	spin_lock_bh(&kcp_endpoints_lock);
+	list_add(&ep->node, &kcp_endpoints);
+	spin_unlock_bh(&kcp_endpoints_lock);
+	*out = ep;
+	return 0;
+}
+
+/**
+ * kcp_endpoint_put() - drop a reference; the last one releases the socket
+ * @ep: the endpoint
+ *
+ * Safe in any context: the release itself runs from a work item.
+ */
+void kcp_endpoint_put(struct kcp_endpoint *ep)
+{
+	if (refcount_dec_and_test(&ep->refs))
+		queue_work(kcp_endpoint_wq, &ep->release_work);
+}
+
+/**
+ * kcp_endpoint_hash() - make a session reachable by (peer, conv)
+ * @ep: its endpoint
+ * @ks: the session, with peer and conv set
+ *
+ * Return: 0, or -EADDRINUSE if the endpoint already has that conversation.
+ */
+int kcp_endpoint_hash(struct kcp_endpoint *ep, struct kcp_sock *ks)
+{
+	struct hlist_head *bucket = kcp_bucket(ep, &ks->peer, ks->conv);
+	struct kcp_sock *other;
+	int err = 0;
+
+	spin_lock_bh(&ep->lock);
+	hlist_for_each_entry(other, bucket, node)
+		if (other->conv == ks->conv && kcp_addr_equal(&other->peer, &ks->peer))
+			err = -EADDRINUSE;
+	if (!err)
+		hlist_add_head_rcu(&ks->node, bucket);
+	spin_unlock_bh(&ep->lock);
+	return err;
+}
+
+/**
+ * kcp_endpoint_unhash() - stop delivering datagrams to a session
+ * @ep: its endpoint
+ * @ks: the session (hashed or not)
+ */
+void kcp_endpoint_unhash(struct kcp_endpoint *ep, struct kcp_sock *ks)
+{
+	spin_lock_bh(&ep->lock);
+	if (!hlist_unhashed(&ks->node))
+		hlist_del_init_rcu(&ks->node);
+	spin_unlock_bh(&ep->lock);
+}
+
+/**
+ * kcp_endpoint_listen() - route new conversations to @ks
+ * @ep: the endpoint
+ * @ks: the listening socket
+ *
+ * Return: 0, or -EADDRINUSE if another socket listens there.
+ */
+int kcp_endpoint_listen(struct kcp_endpoint *ep, struct kcp_sock *ks)
+{
+	int err = 0;
+
+	spin_lock_bh(&ep->lock);
+	if (rcu_access_pointer(ep->listener))
+		err = -EADDRINUSE;
+	else
+		rcu_assign_pointer(ep->listener, ks);
+	spin_unlock_bh(&ep->lock);
+	return err;
+}
+
+/**
+ * kcp_endpoint_unlisten() - stop routing new conversations to @ks
+ * @ep: the endpoint
+ * @ks: the socket that listened
+ */
+void kcp_endpoint_unlisten(struct kcp_endpoint *ep, struct kcp_sock *ks)
+{
+	spin_lock_bh(&ep->lock);
+	if (rcu_access_pointer(ep->listener) == ks)
+		RCU_INIT_POINTER(ep->listener, NULL);
+	spin_unlock_bh(&ep->lock);
+	synchronize_net();
+}
+
+static int kcp_xmit4(struct kcp_endpoint *ep, const union kcp_addr *peer,
+		     struct sk_buff *skb)
+{
+	struct sock *usk = ep->sock->sk;
+	struct flowi4 fl = {
+		.saddr = ep->local.v4.sin_addr.s_addr,
+		.daddr = peer->v4.sin_addr.s_addr,
+		.fl4_sport = ep->local.v4.sin_port,
+		.fl4_dport = peer->v4.sin_port,
+		.flowi4_proto = IPPROTO_UDP,
+		.flowi4_oif = usk->sk_bound_dev_if,
+	};
+	struct rtable *rt;
+
+	rt = ip_route_output_flow(ep->net, &fl, usk);
+	if (IS_ERR(rt)) {
+		kfree_skb(skb);
+		return PTR_ERR(rt);
+	}
+	udp_tunnel_xmit_skb(rt, usk, skb, fl.saddr, fl.daddr, 0,
+			    ip4_dst_hoplimit(&rt->dst), 0, fl.fl4_sport,
+			    fl.fl4_dport, false, false);
+	return 0;
+}
+
+static int kcp_xmit6(struct kcp_endpoint *ep, const union kcp_addr *peer,
+		     struct sk_buff *skb)
+{
+	struct sock *usk = ep->sock->sk;
+	struct flowi6 fl = {
+		.saddr = ep->local.v6.sin6_addr,
+		.daddr = peer->v6.sin6_addr,
+		.fl6_sport = ep->local.v6.sin6_port,
+		.fl6_dport = peer->v6.sin6_port,
+		.flowi6_proto = IPPROTO_UDP,
+		.flowi6_oif = peer->v6.sin6_scope_id,
+	};
+	struct dst_entry *dst;
+
+	dst = ipv6_stub->ipv6_dst_lookup_flow(ep->net, usk, &fl, NULL);
+	if (IS_ERR(dst)) {
+		kfree_skb(skb);
+		return PTR_ERR(dst);
+	}
+	udp_tunnel6_xmit_skb(dst, usk, skb, dst->dev, &fl.saddr, &fl.daddr, 0,
+			     ip6_dst_hoplimit(dst), 0, fl.fl6_sport,
+			     fl.fl6_dport, false);
+	return 0;
+}
+
+/**
+ * kcp_endpoint_xmit() - send one datagram from the endpoint
+ * @ep: the endpoint
+ * @peer: where to, of the endpoint's family
+ * @buf: the datagram
+ * @len: its length
+ *
+ * Safe in process and softirq context.
+ *
+ * Return: 0, or a negative errno (the datagram is then lost, as on a link).
+ */
+int kcp_endpoint_xmit(struct kcp_endpoint *ep, const union kcp_addr *peer,
+		      const void *buf, size_t len)
+{
+	unsigned int headroom = MAX_HEADER + sizeof(struct ipv6hdr) +
+				sizeof(struct udphdr);
+	struct sk_buff *skb;
+	int err;
+
+	skb = alloc_skb(headroom + len, GFP_ATOMIC);
+	if (!skb)
+		return -ENOMEM;
+	skb_reserve(skb, headroom);
+	skb_put_data(skb, buf, len);
+
+	local_bh_disable();
+	if (peer->sa.sa_family == AF_INET)
+		err = kcp_xmit4(ep, peer, skb);
+	else
+		err = kcp_xmit6(ep, peer, skb);
+	local_bh_enable();
+	return err;
+}
+
+/**
+ * kcp_endpoints_init() - before any socket exists
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int kcp_endpoints_init(void)
+{
+	kcp_endpoint_wq = alloc_workqueue("kcp_endpoint", 0, 0);
+	return kcp_endpoint_wq ? 0 : -ENOMEM;
+}
+
+/**
+ * kcp_endpoints_exit() - after the last socket is gone: wait for every
+ * endpoint release to finish
+ */
+void kcp_endpoints_exit(void)
+{
+	destroy_workqueue(kcp_endpoint_wq);
+	WARN_ON(!list_empty(&kcp_endpoints));
+}

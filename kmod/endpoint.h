@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT OR GPL-2.0 */
+#ifndef _KCP_ENDPOINT_H
+#define _KCP_ENDPOINT_H
+
+#include <linux/list.h>
+#include <linux/refcount.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/workqueue.h>
+
+#include "sock.h"
+
+struct net;
+struct socket;
+
+#define KCP_EP_HASH_BITS	8
+
+/**
+ * struct kcp_endpoint - a kernel UDP socket shared by KCP sessions
+ * @sock: the UDP socket, set up as a UDP tunnel socket
+ * @net: its network namespace
+ * @local: the address it is bound to, port included
+ * @refs: one per socket bound to it
+ * @reuse: every socket bound to it asked for SO_REUSEADDR
+ * @node: in the module's list of endpoints
+ * @lock: serialises changes to @sessions and @listener
+ * @sessions: sessions by (peer, conv), read under RCU
+ * @listener: the listening socket, if any (RCU)
+ * @release_work: releases @sock outside the receive path
+ */
+struct kcp_endpoint {
+	struct socket *sock;
+	struct net *net;
+	union kcp_addr local;
+	refcount_t refs;
+	bool reuse;
+	struct list_head node;
+	spinlock_t lock;
+	struct hlist_head sessions[1 << KCP_EP_HASH_BITS];
+	struct kcp_sock __rcu *listener;
+	struct work_struct release_work;
+};
+
+int kcp_endpoint_get(struct net *net, const union kcp_addr *addr, bool reuse,
+		     struct kcp_endpoint **out);
+void kcp_endpoint_put(struct kcp_endpoint *ep);
+int kcp_endpoint_hash(struct kcp_endpoint *ep, struct kcp_sock *ks);
+void kcp_endpoint_unhash(struct kcp_endpoint *ep, struct kcp_sock *ks);
+int kcp_endpoint_listen(struct kcp_endpoint *ep, struct kcp_sock *ks);
+void kcp_endpoint_unlisten(struct kcp_endpoint *ep, struct kcp_sock *ks);
+int kcp_endpoint_xmit(struct kcp_endpoint *ep, const union kcp_addr *peer,
+		      const void *buf, size_t len);
+int kcp_endpoints_init(void);
+void kcp_endpoints_exit(void);
+
+#endif /* _KCP_ENDPOINT_H */

@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: MIT OR GPL-2.0
+/*
+ * A session's data path: the engine between its UDP endpoint, its timer and
+ * the syscalls on its socket.
+ *
+ * Three contexts touch an engine, and the socket lock serialises them the
+ * way TCP's does: syscalls hold lock_sock(); a datagram (softirq) takes
+ * bh_lock_sock() and runs the engine, or queues the skb on the backlog when
+ * a syscall owns the socket; the timer (softirq, HRTIMER_MODE_ABS_SOFT)
+ * likewise runs the engine or leaves KCP_DEFER_TIMER for release_cb. The
+ * timer holds a socket reference while armed, as the QUIC module's do.
+ */
+#include <linux/hrtimer.h>
+#include <linux/random.h>
+#include <linux/skbuff.h>
+#include <net/sock.h>
+#include <net/tcp_states.h>
+
+#include "compat.h"
+#include "endpoint.h"
+#include "session.h"
+#include "sock.h"
+#include "wire.h"
+
+static int kcp_session_output(struct kcp_engine *kcp, const void *buf,
+			      size_t len, void *priv)
+{
+	struct kcp_sock *ks = priv;
+
+	return kcp_endpoint_xmit(ks->ep, &ks->peer, buf, len);
+}
+
+/* Below the send buffer, and not more than two windows queued. */
+static bool kcp_session_writable(const struct kcp_sock *ks)
+{
+	return ks->kcp->snd_mem < READ_ONCE(ks->sk.sk_sndbuf) &&
+	       kcp_engine_waitsnd(ks->kcp) < 2 * ks->kcp->cfg.snd_wnd;
+}
+
+/* Arm the timer for the engine's next deadline, if it has one. */
+static void kcp_session_arm(struct kcp_sock *ks)
+{
+	u32 now = kcp_clock_ms(), when;
+	ktime_t expires;
+
+	if (!kcp_engine_check(ks->kcp, now, &when))
+		return;		/* idle: no wakeup until something happens */
+	expires = ktime_add_ms(ktime_get(), (u32)kcp_diff(when, now));
+	if (hrtimer_is_queued(&ks->timer) &&
+	    !ktime_after(hrtimer_get_expires(&ks->timer), expires))
+		return;		/* already due no later */
+	if (hrtimer_try_to_cancel(&ks->timer) != 1)
+		sock_hold(&ks->sk);	/* the timer's own reference */
+	hrtimer_start(&ks->timer, expires, HRTIMER_MODE_ABS_SOFT);
+}
+
+/*
+ * After anything ran the engine: publish what poll() reads, wake whoever
+ * waits, report a dead link, and re-arm the timer. Socket lock held.
+ */
+static void kcp_session_after(struct kcp_sock *ks)
+{
+	struct sock *sk = &ks->sk;
+	bool readable = kcp_engine_peeksize(ks->kcp) >= 0;
+	bool writable = kcp_session_writable(ks);
+
+	WRITE_ONCE(ks->readable, readable);
+	WRITE_ONCE(ks->writable, writable);
+	if (readable)
+		sk->sk_data_ready(sk);
+	if (writable)
+		sk->sk_write_space(sk);
+	if (ks->kcp->dead && !sk->sk_err) {
+		sk->sk_err = ETIMEDOUT;
+		sk_error_report(sk);
+	}
+	kcp_session_arm(ks);
+}
+
+static bool kcp_session_live(const struct kcp_sock *ks)
+{
+	return ks->kcp && !sock_flag(&ks->sk, SOCK_DEAD);
+}
+
+/**
+ * kcp_session_kick() - a syscall changed the engine: flush what is due,
+ * update poll state and the timer. Socket lock held.
+ * @ks: the session
+ */
+void kcp_session_kick(struct kcp_sock *ks)
+{
+	if (!kcp_session_live(ks))
+		return;
+	kcp_engine_update(ks->kcp, kcp_clock_ms());
+	kcp_session_after(ks);
+}
+
+static void kcp_session_process(struct kcp_sock *ks, struct sk_buff *skb)
+{
+	if (kcp_session_live(ks)) {
+		ks->kcp->cfg.rcv_limit = READ_ONCE(ks->sk.sk_rcvbuf);
+		kcp_engine_input(ks->kcp, skb->data, skb->len, kcp_clock_ms(),
+				 GFP_ATOMIC);
+		kcp_session_after(ks);
+	}
+	consume_skb(skb);
+}
+
+/**
+ * kcp_session_rcv() - a datagram for this session (softirq)
+ * @ks: the session, referenced by the caller
+ * @skb: the datagram, UDP header pulled, linear; consumed
+ */
+void kcp_session_rcv(struct kcp_sock *ks, struct sk_buff *skb)
+{
+	struct sock *sk = &ks->sk;
+
+	bh_lock_sock(sk);
+	if (!sock_owned_by_user(sk))
+		kcp_session_process(ks, skb);
+	else if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf) +
+				READ_ONCE(sk->sk_sndbuf)))
+		kfree_skb(skb);		/* a slow syscall: a lost datagram */
+	bh_unlock_sock(sk);
+}
+
+/**
+ * kcp_session_backlog_rcv() - a datagram queued while a syscall held us
+ * @sk: the socket
+ * @skb: the datagram
+ *
+ * Return: 0.
+ */
+int kcp_session_backlog_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	kcp_session_process(kcp_sk(sk), skb);
+	return 0;
+}
+
+static void kcp_session_tick(struct kcp_sock *ks)
+{
+	if (!kcp_session_live(ks))
+		return;
+	kcp_engine_update(ks->kcp, kcp_clock_ms());
+	kcp_session_after(ks);
+}
+
+static enum hrtimer_restart kcp_session_timer(struct hrtimer *timer)
+{
+	struct kcp_sock *ks = container_of(timer, struct kcp_sock, timer);
+	struct sock *sk = &ks->sk;
+
+	bh_lock_sock(sk);
+	if (!sock_owned_by_user(sk))
+		kcp_session_tick(ks);
+	else if (!test_and_set_bit(KCP_DEFER_TIMER, &ks->deferred))
+		sock_hold(sk);		/* dropped by release_cb */
+	bh_unlock_sock(sk);
+	sock_put(sk);
+	return HRTIMER_NORESTART;
+}
+
+/**
+ * kcp_session_release_cb() - run what softirqs deferred while we were owned
+ * @sk: the socket
+ */
+void kcp_session_release_cb(struct sock *sk)
+{
+	struct kcp_sock *ks = kcp_sk(sk);
+
+	if (test_and_clear_bit(KCP_DEFER_TIMER, &ks->deferred)) {
+		kcp_session_tick(ks);
+		__sock_put(sk);
+	}
+}
+
+/**
+ * kcp_session_init() - a session that has no peer yet
+ * @ks: the new socket
+ */
+void kcp_session_init(struct kcp_sock *ks)
+{
+	hrtimer_setup(&ks->timer, kcp_session_timer, CLOCK_MONOTONIC,
+		      HRTIMER_MODE_ABS_SOFT);
+	INIT_HLIST_NODE(&ks->node);
+	spin_lock_init(&ks->accept_lock);
+	INIT_LIST_HEAD(&ks->accept_queue);
+	INIT_LIST_HEAD(&ks->accept_node);
+}
+
+/**
+ * kcp_session_start() - create the engine and start receiving
+ * @ks: a socket with ep, peer, conv and cfg set
+ * @gfp: allocation flags
+ *
+ * Return: 0, -ENOMEM, or -EADDRINUSE if the endpoint already has a session
+ * with this peer and conv.
+ */
+int kcp_session_start(struct kcp_sock *ks, gfp_t gfp)
+{
+	struct kcp_engine *kcp;
+	int err;
+
+	ks->cfg.rcv_limit = READ_ONCE(ks->sk.sk_rcvbuf);
+	kcp = kcp_engine_create(ks->conv, &ks->cfg, kcp_session_output, ks, gfp);
+	if (IS_ERR(kcp))
+		return PTR_ERR(kcp);
+	ks->kcp = kcp;
+	err = kcp_endpoint_hash(ks->ep, ks);
+	if (err) {
+		ks->kcp = NULL;
+		kcp_engine_destroy(kcp);
+		return err;
+	}
+	WRITE_ONCE(ks->writable, true);
+	return 0;
+}
+
+/**
+ * kcp_session_stop() - no more datagrams, no more timer. Socket lock held.
+ * @ks: the session
+ *
+ * The engine itself lives until the socket's last reference goes.
+ */
+void kcp_session_stop(struct kcp_sock *ks)
+{
+	if (ks->ep)
+		kcp_endpoint_unhash(ks->ep, ks);
+	if (hrtimer_cancel(&ks->timer))
+		__sock_put(&ks->sk);
+	if (test_and_clear_bit(KCP_DEFER_TIMER, &ks->deferred))
+		__sock_put(&ks->sk);
+}
+
+/**
+ * kcp_session_spawn() - a datagram starts a new conversation on a listener
+ * @listener: the listening socket
+ * @from: the peer
+ * @conv: the conversation id of the datagram
+ * @skb: the datagram (not consumed)
+ *
+ * As in kcp-go, only a conversation's first data segment (a PUSH with
+ * sn 0) starts one: a stray or late datagram must not conjure a session.
+ * A full accept queue drops the datagram; the peer will send it again.
+ *
+ * Return: the new session with a reference for the caller, or NULL.
+ */
+struct kcp_sock *kcp_session_spawn(struct kcp_sock *listener,
+				   const union kcp_addr *from, u32 conv,
+				   const struct sk_buff *skb)
+{
+	struct sock *lsk = &listener->sk, *sk;
+	struct kcp_sock *ks;
+	struct kcp_hdr hdr;
+
+	if (kcp_hdr_decode(&hdr, skb->data, skb->len) ||
+	    hdr.cmd != KCP_CMD_PUSH || hdr.sn != 0 ||
+	    READ_ONCE(lsk->sk_state) != TCP_LISTEN ||
+	    READ_ONCE(listener->accept_len) >= READ_ONCE(lsk->sk_max_ack_backlog))
+		return NULL;
+
+	sk = sk_alloc(sock_net(lsk), lsk->sk_family, GFP_ATOMIC, lsk->sk_prot, 0);
+	if (!sk)
+		return NULL;
+	sock_init_data(NULL, sk);
+	sk->sk_type = lsk->sk_type;
+	sk->sk_destruct = lsk->sk_destruct;
+	sk->sk_write_space = lsk->sk_write_space;
+	sk->sk_backlog_rcv = lsk->sk_backlog_rcv;
+	sk->sk_rcvbuf = READ_ONCE(lsk->sk_rcvbuf);
+	sk->sk_sndbuf = READ_ONCE(lsk->sk_sndbuf);
+	sock_set_flag(sk, SOCK_RCU_FREE);
+
+	ks = kcp_sk(sk);
+	kcp_session_init(ks);
+	ks->cfg = listener->cfg;
+	ks->peer = *from;
+	ks->conv = conv;
+	ks->ep = listener->ep;
+	refcount_inc(&ks->ep->refs);
+	if (kcp_session_start(ks, GFP_ATOMIC)) {
+		sk_free(sk);	/* the destructor drops the endpoint */
+		return NULL;
+	}
+	sk->sk_state = TCP_ESTABLISHED;
+
+	spin_lock(&listener->accept_lock);
+	list_add_tail(&ks->accept_node, &listener->accept_queue);
+	WRITE_ONCE(listener->accept_len, listener->accept_len + 1);
+	spin_unlock(&listener->accept_lock);
+	lsk->sk_data_ready(lsk);
+
+	sock_hold(sk);
+	return ks;
+}

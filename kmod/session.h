@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT OR GPL-2.0 */
+#ifndef _KCP_SESSION_H
+#define _KCP_SESSION_H
+
+#include <linux/types.h>
+
+struct kcp_sock;
+struct sk_buff;
+struct sock;
+union kcp_addr;
+
+void kcp_session_init(struct kcp_sock *ks);
+int kcp_session_start(struct kcp_sock *ks, gfp_t gfp);
+void kcp_session_stop(struct kcp_sock *ks);
+void kcp_session_kick(struct kcp_sock *ks);
+void kcp_session_rcv(struct kcp_sock *ks, struct sk_buff *skb);
+struct kcp_sock *kcp_session_spawn(struct kcp_sock *listener,
+				   const union kcp_addr *from, u32 conv,
+				   const struct sk_buff *skb);
+int kcp_session_backlog_rcv(struct sock *sk, struct sk_buff *skb);
+void kcp_session_release_cb(struct sock *sk);
+
+#endif /* _KCP_SESSION_H */

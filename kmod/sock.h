@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: MIT OR GPL-2.0 */
+/*
+ * An AF_KCP socket: one KCP conversation (or a listener) on a shared UDP
+ * endpoint.
+ */
+#ifndef _KCP_SOCK_H
+#define _KCP_SOCK_H
+
+#include <linux/hrtimer.h>
+#include <linux/in.h>
+#include <linux/in6.h>
+#include <linux/list.h>
+#include <net/sock.h>
+
+#include "engine.h"
+
+struct kcp_endpoint;
+
+/* An IPv4 or IPv6 UDP address; sa_family says which. */
+union kcp_addr {
+	struct sockaddr sa;
+	struct sockaddr_in v4;
+	struct sockaddr_in6 v6;
+};
+
+/* Bits of kcp_sock.deferred: work a softirq left for release_sock(). */
+enum {
+	KCP_DEFER_TIMER,	/* the timer fired while a syscall held the socket */
+};
+
+/**
+ * struct kcp_sock - an AF_KCP socket
+ * @sk: the socket; must stay first
+ * @kcp: the engine, once the socket has a peer (connected or accepted)
+ * @cfg: the engine configuration, set by socket options before it exists
+ * @ep: the UDP endpoint the socket is bound to (a reference)
+ * @peer: the remote UDP endpoint
+ * @conv: the conversation id
+ * @node: in @ep's session table, keyed by (peer, conv)
+ * @timer: drives the engine at the times kcp_engine_check() gives
+ * @deferred: KCP_DEFER_* bits
+ * @readable: the engine has data for the reader (for poll, lock-free)
+ * @writable: the engine takes more data (for poll, lock-free)
+ * @accept_lock: protects @accept_queue and @accept_len (listener)
+ * @accept_queue: sessions created by incoming datagrams, not yet accepted
+ * @accept_len: their number
+ * @accept_node: in the listener's @accept_queue (child)
+ */
+struct kcp_sock {
+	struct sock sk;
+	struct kcp_engine *kcp;
+	struct kcp_config cfg;
+	struct kcp_endpoint *ep;
+	union kcp_addr peer;
+	u32 conv;
+	struct hlist_node node;
+	struct hrtimer timer;
+	unsigned long deferred;
+	bool readable;
+	bool writable;
+	spinlock_t accept_lock;
+	struct list_head accept_queue;
+	u32 accept_len;
+	struct list_head accept_node;
+};
+
+static inline struct kcp_sock *kcp_sk(const struct sock *sk)
+{
+	return (struct kcp_sock *)sk;
+}
+
+/* The engine's clock: milliseconds of CLOCK_MONOTONIC, wrapping. */
+static inline u32 kcp_clock_ms(void)
+{
+	return (u32)ktime_to_ms(ktime_get());
+}
+
+#endif /* _KCP_SOCK_H */

@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: MIT OR GPL-2.0
+/*
+ * kcpcat: netcat for KCP. Copies stdin to an AF_KCP socket and the socket
+ * to stdout.
+ *
+ *   kcpcat [-u] [-d] [-N BYTES] [-c CONV] [-v] HOST PORT       connect
+ *   kcpcat -l [-u] [-d] [-N BYTES] [-v] [HOST] PORT            listen, serve one peer
+ *
+ * KCP has no FIN: at the end of stdin kcpcat waits until the peer has
+ * acknowledged everything (SIOCOUTQ reaches 0) before it exits, and a
+ * receiver that knows how much to expect says so with -N.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <linux/kcp.h>
+#include <linux/sockios.h>
+
+#include "libkcp.h"
+
+struct options {
+	bool listen;
+	bool message;
+	bool no_stdin;
+	bool verbose;
+	unsigned long long expect;	/* 0: until stdin ends */
+	uint32_t conv;
+	const char *host;
+	const char *port;
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: kcpcat [-u] [-d] [-N BYTES] [-c CONV] [-v] HOST PORT\n"
+		"       kcpcat -l [-u] [-d] [-N BYTES] [-v] [HOST] PORT\n"
+		"  -l  listen and serve the first peer\n"
+		"  -u  message mode (SOCK_SEQPACKET): each read of stdin is one message\n"
+		"  -d  do not read stdin\n"
+		"  -N  exit once BYTES have been received\n"
+		"  -c  conversation id to connect with (default: chosen by the kernel)\n"
+		"  -v  report what was done on stderr\n");
+}
+
+static int parse(int argc, char **argv, struct options *o)
+{
+	char *end;
+	int c;
+
+	while ((c = getopt(argc, argv, "ludN:c:vh")) != -1) {
+		switch (c) {
+		case 'l': o->listen = true; break;
+		case 'u': o->message = true; break;
+		case 'd': o->no_stdin = true; break;
+		case 'v': o->verbose = true; break;
+		case 'N':
+			o->expect = strtoull(optarg, &end, 10);
+			if (*end || !o->expect)
+				return -1;
+			break;
+		case 'c':
+			o->conv = strtoul(optarg, &end, 0);
+			if (*end)
+				return -1;
+			break;
+		default:
+			return -1;
+		}
+	}
+	if (argc - optind == 2) {
+		o->host = argv[optind];
+		o->port = argv[optind + 1];
+	} else if (argc - optind == 1 && o->listen) {
+		o->port = argv[optind];
+	} else {
+		return -1;
+	}
+	return 0;
+}
+
+static int open_socket(const struct options *o)
+{
+	struct sockaddr_kcp addr;
+	int fd, err, one = 1;
+
+	err = kcp_resolve(o->host, o->port, o->listen ? 0 : o->conv, &addr);
+	if (err) {
+		fprintf(stderr, "kcpcat: %s: %s\n", o->host ? o->host : "*", strerror(-err));
+		return -1;
+	}
+	fd = kcp_socket(o->message ? SOCK_SEQPACKET : SOCK_STREAM);
+	if (fd < 0) {
+		perror("kcpcat: socket (is kcp.ko loaded?)");
+		return -1;
+	}
+	if (!o->listen) {
+		if (connect(fd, (struct sockaddr *)&addr, sizeof(addr))) {
+			perror("kcpcat: connect");
+			return -1;
+		}
+		return fd;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) || listen(fd, 1)) {
+		perror("kcpcat: bind/listen");
+		return -1;
+	}
+	err = accept(fd, NULL, NULL);
+	if (err < 0)
+		perror("kcpcat: accept");
+	close(fd);
+	return err;
+}
+
+static bool write_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		buf += n;
+		len -= n;
+	}
+	return true;
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) + (t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+int main(int argc, char **argv)
+{
+	static char buf[65536];
+	unsigned long long sent = 0, got = 0;
+	struct options o = { 0 };
+	bool stdin_open;
+	struct timespec t0;
+	int fd;
+
+	if (parse(argc, argv, &o)) {
+		usage(stderr);
+		return 2;
+	}
+	fd = open_socket(&o);
+	if (fd < 0)
+		return 1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	stdin_open = !o.no_stdin;
+
+	for (;;) {
+		struct pollfd pfd[2] = {
+			{ .fd = fd, .events = POLLIN },
+			{ .fd = stdin_open ? 0 : -1, .events = POLLIN },
+		};
+		int outq = 0;
+		ssize_t n;
+
+		if (!stdin_open && ioctl(fd, SIOCOUTQ, &outq))
+			outq = 0;
+		/* done when the peer has all we sent and we have what we expect */
+		if (!stdin_open && !outq &&
+		    (o.expect ? got >= o.expect : !o.no_stdin))
+			break;
+		if (poll(pfd, 2, stdin_open ? -1 : 10) < 0 && errno != EINTR) {
+			perror("kcpcat: poll");
+			return 1;
+		}
+		if (pfd[0].revents & (POLLIN | POLLERR | POLLHUP)) {
+			n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+			if (n < 0 && errno != EAGAIN) {
+				perror("kcpcat: recv");
+				return 1;
+			}
+			if (n > 0 && !write_all(1, buf, n))
+				return 1;
+			if (n > 0)
+				got += n;
+		}
+		if (stdin_open && (pfd[1].revents & (POLLIN | POLLHUP))) {
+			n = read(0, buf, sizeof(buf));
+			if (n <= 0) {
+				stdin_open = false;
+			} else if (send(fd, buf, n, MSG_NOSIGNAL) != n) {
+				perror("kcpcat: send");
+				return 1;
+			} else {
+				sent += n;
+			}
+		}
+	}
+	/* the last ACKs of what we received */
+	if (o.expect)
+		usleep(200 * 1000);
+	if (o.verbose)
+		fprintf(stderr, "kcpcat: sent %llu, received %llu bytes in %.2f s\n",
+			sent, got, seconds_since(&t0));
+	close(fd);
+	return 0;
+}
