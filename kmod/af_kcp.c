@@ -375,36 +375,51 @@ static int kcp_copy_to_msg(void *to, const void *src, size_t len)
 	return copy_to_iter(src, len, &msg->msg_iter) == len ? 0 : -EFAULT;
 }
 
-/* Wait until @cond or an error; the caller holds the socket lock. */
-#define kcp_wait(sk, timeo, cond) ({					\
-	DEFINE_WAIT_FUNC(__wait, woken_wake_function);			\
-	int __err = 0;							\
-									\
-	add_wait_queue(sk_sleep(sk), &__wait);				\
-	while (!(cond)) {						\
-		if ((sk)->sk_err) {					\
-			__err = -sock_error(sk);			\
-			break;						\
-		}							\
-		if ((sk)->sk_state != TCP_ESTABLISHED) {		\
-			__err = -ENOTCONN;				\
-			break;						\
-		}							\
-		if (!*(timeo)) {					\
-			__err = -EAGAIN;				\
-			break;						\
-		}							\
-		if (signal_pending(current)) {				\
-			__err = sock_intr_errno(*(timeo));		\
-			break;						\
-		}							\
-		release_sock(sk);					\
-		*(timeo) = wait_woken(&__wait, TASK_INTERRUPTIBLE, *(timeo)); \
-		lock_sock(sk);						\
-	}								\
-	remove_wait_queue(sk_sleep(sk), &__wait);			\
-	__err;								\
-})
+static bool kcp_can_send(const struct kcp_sock *ks)
+{
+	return ks->kcp->snd_mem < READ_ONCE(ks->sk.sk_sndbuf);
+}
+
+static bool kcp_can_recv(const struct kcp_sock *ks)
+{
+	return kcp_engine_peeksize(ks->kcp) >= 0;
+}
+
+/*
+ * Sleep until @ready, an error, a lost connection, the timeout or a signal.
+ * The caller holds the socket lock; it is dropped while sleeping.
+ */
+static int kcp_wait(struct sock *sk, long *timeo,
+		    bool (*ready)(const struct kcp_sock *ks))
+{
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	int err = 0;
+
+	add_wait_queue(sk_sleep(sk), &wait);
+	while (!ready(kcp_sk(sk))) {
+		if (sk->sk_err) {
+			err = -sock_error(sk);
+			break;
+		}
+		if (sk->sk_state != TCP_ESTABLISHED) {
+			err = -ENOTCONN;
+			break;
+		}
+		if (!*timeo) {
+			err = -EAGAIN;
+			break;
+		}
+		if (signal_pending(current)) {
+			err = sock_intr_errno(*timeo);
+			break;
+		}
+		release_sock(sk);
+		*timeo = wait_woken(&wait, TASK_INTERRUPTIBLE, *timeo);
+		lock_sock(sk);
+	}
+	remove_wait_queue(sk_sleep(sk), &wait);
+	return err;
+}
 
 static int kcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 {
@@ -429,7 +444,7 @@ static int kcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 	while (sent < len || (!len && !ks->cfg.stream && !sent)) {
 		ssize_t n;
 
-		err = kcp_wait(sk, &timeo, ks->kcp->snd_mem < READ_ONCE(sk->sk_sndbuf));
+		err = kcp_wait(sk, &timeo, kcp_can_send);
 		if (err)
 			break;
 		/* message mode: the whole message; stream: up to the buffer */
@@ -490,7 +505,7 @@ static int kcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 		}
 		if (copied && !(flags & MSG_WAITALL))
 			break;
-		err = kcp_wait(sk, &timeo, kcp_engine_peeksize(ks->kcp) >= 0);
+		err = kcp_wait(sk, &timeo, kcp_can_recv);
 		if (err)
 			break;
 	}

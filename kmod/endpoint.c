@@ -43,10 +43,10 @@ static bool kcp_addr_equal(const union kcp_addr *a, const union kcp_addr *b)
 static u32 kcp_session_hash(const union kcp_addr *peer, u32 conv)
 {
 	if (peer->sa.sa_family == AF_INET)
-		return jhash_3words(peer->v4.sin_addr.s_addr, peer->v4.sin_port,
-				    conv, 0);
+		return jhash_3words((__force u32)peer->v4.sin_addr.s_addr,
+				    (__force u16)peer->v4.sin_port, conv, 0);
 	return jhash2((const u32 *)&peer->v6.sin6_addr, 4,
-		      conv ^ peer->v6.sin6_port);
+		      conv ^ (__force u16)peer->v6.sin6_port);
 }
 
 static struct hlist_head *kcp_bucket(struct kcp_endpoint *ep,

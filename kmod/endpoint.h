@@ -35,7 +35,7 @@ struct kcp_endpoint {
 	refcount_t refs;
 	bool reuse;
 	struct list_head node;
-	spinlock_t lock;
+	spinlock_t lock;		/* sessions and listener writers */
 	struct hlist_head sessions[1 << KCP_EP_HASH_BITS];
 	struct kcp_sock __rcu *listener;
 	struct work_struct release_work;

@@ -58,7 +58,7 @@ struct kcp_sock {
 	unsigned long deferred;
 	bool readable;
 	bool writable;
-	spinlock_t accept_lock;
+	spinlock_t accept_lock;		/* accept_queue, accept_len */
 	struct list_head accept_queue;
 	u32 accept_len;
 	struct list_head accept_node;
