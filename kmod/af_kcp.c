@@ -27,8 +27,10 @@
 #include "af_kcp.h"
 #include "compat.h"
 #include "endpoint.h"
+#include "profile.h"
 #include "session.h"
 #include "sock.h"
+#include "sockopt.h"
 
 static int family = AF_KCP_DEFAULT;
 module_param(family, int, 0444);
@@ -38,16 +40,15 @@ MODULE_PARM_DESC(family, "address family number to register AF_KCP as (default "
 static struct proto kcp_proto;
 static const struct proto_ops kcp_ops;
 
-/* Defaults of a new socket: ikcp's, with a 10 ms clock and 128-segment
- * windows so that a plain socket is usable on today's links.
+/*
+ * A new socket starts with the "default" profile: ikcp's rules with a
+ * 10 ms clock and 128-segment windows, usable on today's links.
  */
-static void kcp_sock_config_init(struct kcp_config *cfg, int type)
+static void kcp_sock_config_init(struct kcp_sock *ks, int type)
 {
-	kcp_config_init(cfg);
-	cfg->interval = 10;
-	cfg->snd_wnd = 128;
-	cfg->rcv_wnd = 128;
-	cfg->stream = type == SOCK_STREAM;
+	kcp_config_init(&ks->cfg);
+	ks->profile = kcp_profile_apply(&ks->cfg, "default");
+	ks->cfg.stream = type == SOCK_STREAM;
 }
 
 /*
@@ -592,7 +593,7 @@ static int kcp_create(struct net *net, struct socket *sock, int protocol,
 
 	ks = kcp_sk(sk);
 	kcp_session_init(ks);
-	kcp_sock_config_init(&ks->cfg, sock->type);
+	kcp_sock_config_init(ks, sock->type);
 	return 0;
 }
 
@@ -616,6 +617,8 @@ static const struct proto_ops kcp_ops = {
 	.ioctl		= kcp_ioctl,
 	.listen		= kcp_listen,
 	.shutdown	= sock_no_shutdown,
+	.setsockopt	= kcp_setsockopt,
+	.getsockopt	= kcp_getsockopt,
 	.sendmsg	= kcp_sendmsg,
 	.recvmsg	= kcp_recvmsg,
 	.mmap		= sock_no_mmap,

@@ -53,9 +53,14 @@ static void reno_on_ack(struct kcp_engine *kcp, u32 acked)
 {
 	while (acked-- && kcp->cwnd < kcp->rmt_wnd)
 		reno_grow(kcp);
+	/*
+	 * Never below one segment, even when the peer's window is closed: a
+	 * zero cwnd would outlive the window and stall the sender for good
+	 * (ikcp floors it again at each flush; we never let it reach 0).
+	 */
 	if (kcp->cwnd > kcp->rmt_wnd) {
-		kcp->cwnd = kcp->rmt_wnd;
-		kcp->incr = kcp->rmt_wnd * kcp->mss;
+		kcp->cwnd = max_t(u32, kcp->rmt_wnd, 1);
+		kcp->incr = kcp->cwnd * kcp->mss;
 	}
 }
 

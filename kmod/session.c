@@ -274,6 +274,7 @@ struct kcp_sock *kcp_session_spawn(struct kcp_sock *listener,
 	ks = kcp_sk(sk);
 	kcp_session_init(ks);
 	ks->cfg = listener->cfg;
+	ks->profile = listener->profile;
 	ks->peer = *from;
 	ks->conv = conv;
 	ks->ep = listener->ep;

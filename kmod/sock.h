@@ -33,6 +33,7 @@ enum {
  * @sk: the socket; must stay first
  * @kcp: the engine, once the socket has a peer (connected or accepted)
  * @cfg: the engine configuration, set by socket options before it exists
+ * @profile: the name of the profile last applied
  * @ep: the UDP endpoint the socket is bound to (a reference)
  * @peer: the remote UDP endpoint
  * @conv: the conversation id
@@ -50,6 +51,7 @@ struct kcp_sock {
 	struct sock sk;
 	struct kcp_engine *kcp;
 	struct kcp_config cfg;
+	const char *profile;
 	struct kcp_endpoint *ep;
 	union kcp_addr peer;
 	u32 conv;

@@ -73,6 +73,7 @@ static void invariants(const struct kcp_engine *kcp)
 	check(!kcp->cfg.rcv_limit ||
 	      kcp->rcv_mem <= kcp->cfg.rcv_limit + 65536, "rcv_mem bounded");
 	check(kcp->ackcount <= kcp->ackcap, "ack list bounded");
+	check(kcp->cfg.nc || kcp->cwnd >= 1, "congestion window never 0");
 	check(!kcp_before(kcp->snd_nxt, kcp->snd_una), "snd_una <= snd_nxt");
 	check(kcp->rx_rto <= KCP_RTO_MAX && kcp->rx_rto >= kcp->cfg.minrto,
 	      "rto within bounds");

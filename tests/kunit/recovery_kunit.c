@@ -347,9 +347,11 @@ static void recovery_congestion_window(struct kunit *test)
 /*
  * A reader that stops: the window closes, the sender stops and probes
  * (first after KCP_PROBE_INIT), and when the reader drains, its window
- * report restarts the transfer without loss.
+ * report restarts the transfer without loss. With congestion control on,
+ * the closed window must not take the congestion window down to 0 (which
+ * once stalled the sender for good).
  */
-static void recovery_zero_window(struct kunit *test)
+static void recovery_zero_window_with(struct kunit *test, bool nc)
 {
 	struct test_link_script script = { .delay = 10 };
 	struct test_link *link;
@@ -365,7 +367,7 @@ static void recovery_zero_window(struct kunit *test)
 	kcp_config_init(&cfg);
 	cfg.stream = true;
 	cfg.interval = 10;
-	cfg.nc = true;
+	cfg.nc = nc;
 	cfg.snd_wnd = 64;
 	test_link_init(test, link, &cfg, &script, 0);
 
@@ -392,8 +394,19 @@ static void recovery_zero_window(struct kunit *test)
 		test_link_step(link);
 	}
 	KUNIT_EXPECT_EQ(test, got, sent);
+	KUNIT_EXPECT_TRUE(test, nc || link->a.kcp->cwnd >= 1);
 	kcp_engine_destroy(link->a.kcp);
 	kcp_engine_destroy(link->b.kcp);
+}
+
+static void recovery_zero_window(struct kunit *test)
+{
+	recovery_zero_window_with(test, true);
+}
+
+static void recovery_zero_window_cc(struct kunit *test)
+{
+	recovery_zero_window_with(test, false);
 }
 
 /* A segment sent dead_link times without an ACK marks the link dead. */
@@ -428,6 +441,7 @@ static struct kunit_case recovery_test_cases[] = {
 	KUNIT_CASE(recovery_early_retransmit),
 	KUNIT_CASE(recovery_congestion_window),
 	KUNIT_CASE(recovery_zero_window),
+	KUNIT_CASE(recovery_zero_window_cc),
 	KUNIT_CASE(recovery_dead_link),
 	{}
 };

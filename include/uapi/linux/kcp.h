@@ -53,4 +53,103 @@ struct sockaddr_kcp {
 	} kcp_udp;
 };
 
+/*
+ * SOCKET OPTIONS, level SOL_KCP
+ *
+ * Integer options take and return an int. They may be set before connect()
+ * (they shape the session to come; on a listener, every accepted session)
+ * or on a live session, except KCP_MTU, which fails with EBUSY while data
+ * is queued or in flight. A value outside its range fails with EINVAL and
+ * changes nothing; so does an optlen other than sizeof(int).
+ *
+ *   KCP_NODELAY        0..2: RTO backoff on timeout x2, x1.5, +rto/2;
+ *                      nonzero also drops the first-transmission grace
+ *   KCP_INTERVAL       10..5000 ms between flushes
+ *   KCP_RESEND         0..1000: fast retransmit after this many ACKs skip a
+ *                      segment (0: off)
+ *   KCP_NC             0 or 1: 1 turns congestion control off
+ *   KCP_MTU            50..9000 bytes per datagram (UDP payload)
+ *   KCP_SNDWND         1..65535 segments
+ *   KCP_RCVWND         128..65535 segments
+ *   KCP_MINRTO         1..60000 ms
+ *   KCP_FASTLIMIT      0..1000 transmissions after which fast retransmit
+ *                      stops (0: no limit)
+ *   KCP_DEADLINK       1..1000 transmissions of one segment before the
+ *                      session fails with ETIMEDOUT
+ *   KCP_ACK_NODELAY    0 or 1: acknowledge at once, not at the next flush
+ *   KCP_EARLY_RETRANSMIT 0 or 1 (default 1)
+ *   KCP_PROFILE        a NUL-terminated name (set) of a built-in profile
+ *                      that sets the tunables above at once; getsockopt
+ *                      returns the name last set ("default" at first).
+ *                      Unknown names fail with ENOENT.
+ *   KCP_CONV           __u32, read only: the conversation id
+ *   KCP_INFO           struct kcp_info, read only; shorter optlen gets a
+ *                      prefix, as TCP_INFO
+ */
+#define SOL_KCP			0x4b43	/* "KC"; any level but SOL_SOCKET is ours */
+#define KCP_PROFILE_NAME_MAX	32
+
+enum {
+	KCP_NODELAY = 1,
+	KCP_INTERVAL,
+	KCP_RESEND,
+	KCP_NC,
+	KCP_MTU,
+	KCP_SNDWND,
+	KCP_RCVWND,
+	KCP_MINRTO,
+	KCP_FASTLIMIT,
+	KCP_DEADLINK,
+	KCP_ACK_NODELAY,
+	KCP_EARLY_RETRANSMIT,
+	KCP_PROFILE,
+	KCP_CONV,
+	KCP_INFO,
+};
+
+/**
+ * struct kcp_info - the state of one KCP session, like struct tcp_info
+ *
+ * Times are in milliseconds, windows and queues in segments, counters
+ * since the session began. New fields are only ever appended.
+ */
+struct kcp_info {
+	__u32	kcpi_state;		/* TCP_ESTABLISHED, TCP_LISTEN, TCP_CLOSE */
+	__u32	kcpi_conv;
+	__u32	kcpi_mtu;
+	__u32	kcpi_mss;
+	__u32	kcpi_srtt;
+	__u32	kcpi_rttvar;
+	__u32	kcpi_rto;
+	__u32	kcpi_snd_wnd;		/* ours */
+	__u32	kcpi_rcv_wnd;
+	__u32	kcpi_rmt_wnd;		/* the peer's last advertised window */
+	__u32	kcpi_cwnd;		/* 0 with congestion control off */
+	__u32	kcpi_ssthresh;
+	__u32	kcpi_inflight;		/* sent, not yet acknowledged */
+	__u32	kcpi_snd_queue;		/* queued, not yet sent */
+	__u32	kcpi_rcv_queue;		/* in order, not yet read */
+	__u32	kcpi_rcv_buf;		/* out of order */
+	__u32	kcpi_snd_mem;		/* bytes the send side holds */
+	__u32	kcpi_rcv_mem;		/* bytes the receive side holds */
+	__u32	kcpi_nodelay;
+	__u32	kcpi_interval;
+	__u32	kcpi_resend;
+	__u32	kcpi_nc;
+	__u32	kcpi_dead;		/* 1 once the dead-link limit was hit */
+	__u32	kcpi_pad;
+	__u64	kcpi_in_pkts;		/* datagrams received */
+	__u64	kcpi_out_pkts;		/* datagrams sent */
+	__u64	kcpi_in_segs;
+	__u64	kcpi_out_segs;
+	__u64	kcpi_in_bytes;
+	__u64	kcpi_out_bytes;
+	__u64	kcpi_in_errors;		/* malformed datagrams */
+	__u64	kcpi_retrans_timeout;	/* retransmissions on RTO expiry */
+	__u64	kcpi_retrans_fast;	/* ... after KCP_RESEND skipping ACKs */
+	__u64	kcpi_retrans_early;	/* ... early retransmit */
+	__u64	kcpi_repeat_segs;	/* duplicate data received */
+	__u64	kcpi_dropped_segs;	/* data refused: window or memory */
+};
+
 #endif /* _UAPI_LINUX_KCP_H */

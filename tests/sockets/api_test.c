@@ -1,0 +1,542 @@
+// SPDX-License-Identifier: MIT OR GPL-2.0
+/*
+ * kcp_api_test: the AF_KCP socket API as a TCP user would exercise it, run
+ * inside a guest with kcp.ko loaded (tests/scenarios/sockets.sh), on
+ * loopback. Each case prints PASS or FAIL; the exit status is the number
+ * of failed cases.
+ *
+ *   kcp_api_test [CASE...]
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <linux/kcp.h>
+#include <linux/sockios.h>
+
+#include "libkcp.h"
+
+static int failures;
+static int case_failures;
+
+#define EXPECT(cond) do {						\
+	if (!(cond)) {							\
+		fprintf(stderr, "  %s:%d: expected %s (errno %s)\n",	\
+			__FILE__, __LINE__, #cond, strerror(errno));	\
+		case_failures++;					\
+	}								\
+} while (0)
+
+/* The call fails with exactly this errno. */
+#define EXPECT_ERRNO(call, err) do {					\
+	errno = 0;							\
+	EXPECT((call) < 0 && errno == (err));				\
+} while (0)
+
+static int family;
+static int next_port = 21000;
+
+static struct sockaddr_kcp addr4(const char *ip, int port, uint32_t conv)
+{
+	struct sockaddr_kcp a = { .kcp_family = family, .kcp_conv = conv };
+
+	a.kcp_udp.sin.sin_family = AF_INET;
+	a.kcp_udp.sin.sin_port = htons(port);
+	inet_pton(AF_INET, ip, &a.kcp_udp.sin.sin_addr);
+	return a;
+}
+
+static int sock_of(int type)
+{
+	int fd = socket(family, type, 0);
+
+	if (fd < 0) {
+		perror("socket");
+		exit(100);
+	}
+	return fd;
+}
+
+/* A listener on 127.0.0.1 and a client connected to it, accepted. */
+struct pair {
+	int listener, client, server;
+	int port;
+};
+
+static struct pair connect_pair(int type, uint32_t conv)
+{
+	struct pair p = { .port = next_port++ };
+	struct sockaddr_kcp a = addr4("127.0.0.1", p.port, conv);
+
+	p.listener = sock_of(type);
+	EXPECT(!bind(p.listener, (struct sockaddr *)&a, sizeof(a)));
+	EXPECT(!listen(p.listener, 16));
+	p.client = sock_of(type);
+	EXPECT(!connect(p.client, (struct sockaddr *)&a, sizeof(a)));
+	EXPECT(send(p.client, "x", 1, 0) == 1);	/* a first PUSH makes the session */
+	p.server = accept(p.listener, NULL, NULL);
+	EXPECT(p.server >= 0);
+	char c;
+	EXPECT(recv(p.server, &c, 1, 0) == 1 && c == 'x');
+	return p;
+}
+
+static void close_pair(struct pair *p)
+{
+	close(p->client);
+	close(p->server);
+	close(p->listener);
+}
+
+static double now_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+static void socket_types(void)
+{
+	int fd;
+
+	EXPECT_ERRNO(socket(family, SOCK_DGRAM, 0), ESOCKTNOSUPPORT);
+	EXPECT_ERRNO(socket(family, SOCK_RAW, 0), ESOCKTNOSUPPORT);
+	EXPECT_ERRNO(socket(family, SOCK_STREAM, 17), EPROTONOSUPPORT);
+	fd = socket(family, SOCK_STREAM, 0);
+	EXPECT(fd >= 0);
+	close(fd);
+	fd = socket(family, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	EXPECT(fd >= 0);
+	close(fd);
+}
+
+static void bad_addresses(void)
+{
+	struct sockaddr_kcp a = addr4("127.0.0.1", next_port, 0), b;
+	int fd = sock_of(SOCK_STREAM), fd2, one = 1;
+
+	EXPECT_ERRNO(bind(fd, (struct sockaddr *)&a, sizeof(a) - 1), EINVAL);
+	EXPECT_ERRNO(bind(fd, (struct sockaddr *)&a, 2), EINVAL);
+	b = a;
+	b.kcp_family = AF_INET;
+	EXPECT_ERRNO(bind(fd, (struct sockaddr *)&b, sizeof(b)), EAFNOSUPPORT);
+	b = a;
+	b.kcp_udp.sin.sin_family = AF_UNIX;
+	EXPECT_ERRNO(bind(fd, (struct sockaddr *)&b, sizeof(b)), EAFNOSUPPORT);
+	b = a;
+	b.kcp_reserved = 1;
+	EXPECT_ERRNO(bind(fd, (struct sockaddr *)&b, sizeof(b)), EINVAL);
+	EXPECT_ERRNO(connect(fd, (struct sockaddr *)&b, sizeof(b)), EINVAL);
+	EXPECT_ERRNO(listen(fd, 1), EINVAL);		/* not bound */
+	EXPECT_ERRNO(send(fd, "x", 1, MSG_NOSIGNAL), EPIPE);
+	EXPECT_ERRNO(recv(fd, &b, 1, MSG_DONTWAIT), ENOTCONN);
+
+	/* the failures above changed nothing: a good bind still works */
+	EXPECT(!bind(fd, (struct sockaddr *)&a, sizeof(a)));
+	EXPECT_ERRNO(bind(fd, (struct sockaddr *)&a, sizeof(a)), EINVAL);
+	fd2 = sock_of(SOCK_STREAM);
+	EXPECT_ERRNO(bind(fd2, (struct sockaddr *)&a, sizeof(a)), EADDRINUSE);
+	close(fd2);
+	close(fd);
+
+	/* SO_REUSEADDR on both: one UDP port shared */
+	a = addr4("127.0.0.1", ++next_port, 0);
+	fd = sock_of(SOCK_STREAM);
+	fd2 = sock_of(SOCK_STREAM);
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	setsockopt(fd2, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	EXPECT(!bind(fd, (struct sockaddr *)&a, sizeof(a)));
+	EXPECT(!bind(fd2, (struct sockaddr *)&a, sizeof(a)));
+	EXPECT(!listen(fd, 4));
+	EXPECT_ERRNO(listen(fd2, 4), EADDRINUSE);	/* one listener per port */
+	close(fd);
+	close(fd2);
+	next_port++;
+}
+
+static int get_int(int fd, int opt)
+{
+	socklen_t len = sizeof(int);
+	int v = -12345;
+
+	if (getsockopt(fd, SOL_KCP, opt, &v, &len) || len != sizeof(int))
+		return -12345;
+	return v;
+}
+
+static void options(void)
+{
+	static const struct { int opt, bad_low, good_low, good_high, bad_high; } ranges[] = {
+		{ KCP_NODELAY, -1, 0, 2, 3 },
+		{ KCP_INTERVAL, 9, 10, 5000, 5001 },
+		{ KCP_RESEND, -1, 0, 1000, 1001 },
+		{ KCP_NC, -1, 0, 1, 2 },
+		{ KCP_MTU, 49, 50, 9000, 9001 },
+		{ KCP_SNDWND, 0, 1, 65535, 65536 },
+		{ KCP_RCVWND, 127, 128, 65535, 65536 },
+		{ KCP_MINRTO, 0, 1, 60000, 60001 },
+		{ KCP_FASTLIMIT, -1, 0, 1000, 1001 },
+		{ KCP_DEADLINK, 0, 1, 1000, 1001 },
+		{ KCP_ACK_NODELAY, -1, 0, 1, 2 },
+		{ KCP_EARLY_RETRANSMIT, -1, 0, 1, 2 },
+	};
+	int fd = sock_of(SOCK_STREAM), v, before;
+	char name[KCP_PROFILE_NAME_MAX];
+	socklen_t len;
+	size_t i;
+	char c = 1;
+
+	for (i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++) {
+		int o = ranges[i].opt;
+
+		before = get_int(fd, o);
+		EXPECT(before != -12345);
+		v = ranges[i].bad_low;
+		EXPECT_ERRNO(setsockopt(fd, SOL_KCP, o, &v, sizeof(v)), EINVAL);
+		v = ranges[i].bad_high;
+		EXPECT_ERRNO(setsockopt(fd, SOL_KCP, o, &v, sizeof(v)), EINVAL);
+		EXPECT_ERRNO(setsockopt(fd, SOL_KCP, o, &c, 1), EINVAL);
+		EXPECT_ERRNO(setsockopt(fd, SOL_KCP, o, &v, sizeof(v) + 4), EINVAL);
+		EXPECT(get_int(fd, o) == before);
+		v = ranges[i].good_low;
+		EXPECT(!setsockopt(fd, SOL_KCP, o, &v, sizeof(v)) && get_int(fd, o) == v);
+		v = ranges[i].good_high;
+		EXPECT(!setsockopt(fd, SOL_KCP, o, &v, sizeof(v)) && get_int(fd, o) == v);
+		len = 1;
+		EXPECT_ERRNO(getsockopt(fd, SOL_KCP, o, &v, &len), EINVAL);
+	}
+	v = 1;
+	EXPECT_ERRNO(setsockopt(fd, SOL_KCP, 999, &v, sizeof(v)), ENOPROTOOPT);
+	EXPECT_ERRNO(setsockopt(fd, SOL_KCP, KCP_CONV, &v, sizeof(v)), ENOPROTOOPT);
+	len = sizeof(v);
+	EXPECT_ERRNO(getsockopt(fd, SOL_KCP, KCP_CONV, &v, &len), ENOTCONN);
+
+	EXPECT_ERRNO(setsockopt(fd, SOL_KCP, KCP_PROFILE, "nonsense", 9), ENOENT);
+	EXPECT_ERRNO(setsockopt(fd, SOL_KCP, KCP_PROFILE, "", 0), EINVAL);
+	EXPECT(!setsockopt(fd, SOL_KCP, KCP_PROFILE, "fast3", 5));	/* no NUL */
+	EXPECT(get_int(fd, KCP_INTERVAL) == 10 && get_int(fd, KCP_NODELAY) == 1 &&
+	       get_int(fd, KCP_RESEND) == 2 && get_int(fd, KCP_NC) == 1);
+	len = sizeof(name);
+	EXPECT(!getsockopt(fd, SOL_KCP, KCP_PROFILE, name, &len) &&
+	       !strcmp(name, "fast3") && len == 6);
+	for (i = 0; i < 11; i++) {
+		static const char *const names[] = {
+			"default", "ikcp", "normal", "fast", "fast2", "turbo",
+			"fastest", "lan", "wan", "high_latency", "low_bandwidth",
+		};
+		EXPECT(!setsockopt(fd, SOL_KCP, KCP_PROFILE, names[i],
+				   strlen(names[i]) + 1));
+	}
+	close(fd);
+}
+
+static void echo_and_names(void)
+{
+	struct pair p = connect_pair(SOCK_STREAM, 0x1234);
+	struct sockaddr_kcp cs, sp;
+	socklen_t len = sizeof(cs);
+	struct kcp_info info;
+	char buf[64];
+	int v;
+
+	EXPECT(!getsockname(p.client, (struct sockaddr *)&cs, &len) && len == sizeof(cs));
+	len = sizeof(sp);
+	EXPECT(!getpeername(p.server, (struct sockaddr *)&sp, &len));
+	EXPECT(cs.kcp_family == family && sp.kcp_family == family);
+	EXPECT(cs.kcp_udp.sin.sin_port == sp.kcp_udp.sin.sin_port);
+	EXPECT(sp.kcp_conv == 0x1234);
+	len = sizeof(v);
+	EXPECT(!getsockopt(p.server, SOL_KCP, KCP_CONV, &v, &len) && v == 0x1234);
+
+	EXPECT(send(p.client, "hello", 5, 0) == 5);
+	EXPECT(recv(p.server, buf, sizeof(buf), 0) == 5 && !memcmp(buf, "hello", 5));
+	EXPECT(send(p.server, "world!", 6, 0) == 6);
+	EXPECT(recv(p.client, buf, sizeof(buf), MSG_PEEK) == 6);
+	EXPECT(recv(p.client, buf, 3, 0) == 3 && !memcmp(buf, "wor", 3));
+	EXPECT(recv(p.client, buf, sizeof(buf), 0) == 3 && !memcmp(buf, "ld!", 3));
+	EXPECT_ERRNO(recv(p.client, buf, sizeof(buf), MSG_DONTWAIT), EAGAIN);
+	EXPECT_ERRNO(connect(p.client, (struct sockaddr *)&sp, sizeof(sp)), EISCONN);
+
+	len = sizeof(info);
+	EXPECT(!getsockopt(p.client, SOL_KCP, KCP_INFO, &info, &len) &&
+	       len == sizeof(info));
+	EXPECT(info.kcpi_state == 1 /* TCP_ESTABLISHED */ && info.kcpi_conv == 0x1234);
+	EXPECT(info.kcpi_out_segs > 0 && info.kcpi_in_segs > 0 && info.kcpi_mtu == 1400);
+	len = 8;
+	EXPECT(!getsockopt(p.client, SOL_KCP, KCP_INFO, &info, &len) && len == 8);
+	close_pair(&p);
+}
+
+static void timeouts_and_waitall(void)
+{
+	struct pair p = connect_pair(SOCK_STREAM, 0);
+	struct timeval tv = { .tv_usec = 200000 };
+	char buf[8192];
+	double t0;
+	int i, outq = -1;
+
+	EXPECT(!setsockopt(p.server, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)));
+	t0 = now_s();
+	EXPECT_ERRNO(recv(p.server, buf, sizeof(buf), 0), EAGAIN);
+	EXPECT(now_s() - t0 >= 0.15);
+
+	for (i = 0; i < 4; i++)
+		EXPECT(send(p.client, buf, 1000, 0) == 1000);
+	EXPECT(recv(p.server, buf, 4000, MSG_WAITALL) == 4000);
+	for (i = 0; i < 100 && outq; i++) {
+		EXPECT(!ioctl(p.client, SIOCOUTQ, &outq));
+		usleep(20000);
+	}
+	EXPECT(outq == 0);	/* all acknowledged */
+	close_pair(&p);
+}
+
+static void accept4_and_epoll(void)
+{
+	struct sockaddr_kcp a = addr4("127.0.0.1", next_port++, 0);
+	int l = sock_of(SOCK_STREAM), c, s, ep, n;
+	struct epoll_event ev = { .events = EPOLLIN }, out[4];
+	char x;
+
+	EXPECT(!bind(l, (struct sockaddr *)&a, sizeof(a)) && !listen(l, 4));
+	fcntl(l, F_SETFL, O_NONBLOCK);	/* accept4's flags are for the new socket */
+	EXPECT_ERRNO(accept4(l, NULL, NULL, 0), EAGAIN);
+
+	ep = epoll_create1(0);
+	ev.data.fd = l;
+	EXPECT(!epoll_ctl(ep, EPOLL_CTL_ADD, l, &ev));
+	EXPECT(epoll_wait(ep, out, 4, 0) == 0);
+
+	c = socket(family, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	EXPECT(!connect(c, (struct sockaddr *)&a, sizeof(a)));	/* no handshake in KCP */
+	ev.events = EPOLLOUT;
+	ev.data.fd = c;
+	EXPECT(!epoll_ctl(ep, EPOLL_CTL_ADD, c, &ev));
+	EXPECT(send(c, "y", 1, 0) == 1);
+
+	n = epoll_wait(ep, out, 4, 2000);
+	EXPECT(n >= 1);
+	s = accept4(l, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	EXPECT(s >= 0);
+	EXPECT(fcntl(s, F_GETFL) & O_NONBLOCK);
+	EXPECT(fcntl(s, F_GETFD) & FD_CLOEXEC);
+	ev.events = EPOLLIN;
+	ev.data.fd = s;
+	EXPECT(!epoll_ctl(ep, EPOLL_CTL_ADD, s, &ev));
+	n = epoll_wait(ep, out, 4, 2000);
+	EXPECT(n >= 1);
+	EXPECT(recv(s, &x, 1, 0) == 1 && x == 'y');
+	EXPECT_ERRNO(recv(s, &x, 1, 0), EAGAIN);
+	close(ep);
+	close(s);
+	close(c);
+	close(l);
+}
+
+static void seqpacket_boundaries(void)
+{
+	struct pair p = connect_pair(SOCK_SEQPACKET, 0);
+	static char big[200000];
+	struct msghdr mh = { 0 };
+	struct iovec iov;
+	char buf[4096];
+	ssize_t n;
+
+	memset(big, 'm', sizeof(big));
+	EXPECT(send(p.client, big, 1, 0) == 1);
+	EXPECT(send(p.client, big, 3000, 0) == 3000);
+	EXPECT(send(p.client, big, 10, 0) == 10);
+	EXPECT(recv(p.server, buf, sizeof(buf), 0) == 1);
+	EXPECT(recv(p.server, buf, sizeof(buf), 0) == 3000);
+	EXPECT(recv(p.server, buf, sizeof(buf), 0) == 10);
+
+	EXPECT(send(p.client, big, 2000, 0) == 2000);
+	iov.iov_base = buf;
+	iov.iov_len = 100;
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	n = recvmsg(p.server, &mh, 0);
+	EXPECT(n == 100 && (mh.msg_flags & MSG_TRUNC));
+	EXPECT(send(p.client, big, 2000, 0) == 2000);
+	EXPECT(recv(p.server, buf, 10, MSG_TRUNC) == 2000);
+
+	EXPECT_ERRNO(send(p.client, big, 127 * 1376 + 1, 0), EMSGSIZE);
+	close_pair(&p);
+}
+
+static void many_sessions(void)
+{
+	enum { N = 1000 };
+	struct sockaddr_kcp a = addr4("127.0.0.1", next_port++, 0);
+	struct rlimit rl = { 4096, 4096 };
+	static int clients[N], servers[N];
+	static bool seen[N];
+	int l = sock_of(SOCK_STREAM), i, accepted = 0, got = 0;
+
+	setrlimit(RLIMIT_NOFILE, &rl);
+	EXPECT(!bind(l, (struct sockaddr *)&a, sizeof(a)) && !listen(l, N));
+	for (i = 0; i < N; i++) {
+		clients[i] = sock_of(SOCK_STREAM);
+		EXPECT(!connect(clients[i], (struct sockaddr *)&a, sizeof(a)));
+		EXPECT(send(clients[i], &i, sizeof(i), 0) == sizeof(i));
+	}
+	for (i = 0; i < N; i++) {
+		servers[i] = accept(l, NULL, NULL);
+		if (servers[i] >= 0)
+			accepted++;
+	}
+	for (i = 0; i < N; i++) {
+		int v = -1;
+
+		if (servers[i] >= 0 &&
+		    recv(servers[i], &v, sizeof(v), MSG_WAITALL) == sizeof(v) &&
+		    v >= 0 && v < N && !seen[v]) {
+			seen[v] = true;
+			got++;
+		}
+	}
+	printf("  %d sessions accepted, %d distinct clients heard\n", accepted, got);
+	EXPECT(accepted == N && got == N);
+	for (i = 0; i < N; i++) {
+		close(clients[i]);
+		close(servers[i]);
+	}
+	close(l);
+}
+
+static void print_info(const char *who, int fd)
+{
+	struct kcp_info i;
+	socklen_t len = sizeof(i);
+
+	if (getsockopt(fd, SOL_KCP, KCP_INFO, &i, &len))
+		return;
+	fprintf(stderr, "  %s: state %u rmt_wnd %u inflight %u snd_queue %u rcv_queue %u "
+		"rcv_buf %u snd_mem %u rcv_mem %u rto %u retrans %llu/%llu/%llu dropped %llu\n",
+		who, i.kcpi_state, i.kcpi_rmt_wnd, i.kcpi_inflight, i.kcpi_snd_queue,
+		i.kcpi_rcv_queue, i.kcpi_rcv_buf, i.kcpi_snd_mem, i.kcpi_rcv_mem,
+		i.kcpi_rto, (unsigned long long)i.kcpi_retrans_timeout,
+		(unsigned long long)i.kcpi_retrans_fast,
+		(unsigned long long)i.kcpi_retrans_early,
+		(unsigned long long)i.kcpi_dropped_segs);
+}
+
+static void slow_reader(void)
+{
+	struct pair p = connect_pair(SOCK_STREAM, 0);
+	int rcvbuf = 65536, flags, total = 0, read_back = 0;
+	struct timeval tv = { 0 };
+	static char buf[65536];
+	struct kcp_info info;
+	socklen_t len = sizeof(info);
+	double t0 = now_s();
+
+	/* SO_RCVBUF applies to the next datagrams; the kernel doubles it */
+	EXPECT(!setsockopt(p.server, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf)));
+	flags = fcntl(p.client, F_GETFL);
+	fcntl(p.client, F_SETFL, flags | O_NONBLOCK);
+	while (now_s() - t0 < 3) {
+		ssize_t n = send(p.client, buf, sizeof(buf), 0);
+
+		if (n > 0)
+			total += n;
+		else
+			usleep(10000);
+	}
+	EXPECT(!getsockopt(p.server, SOL_KCP, KCP_INFO, &info, &len));
+	printf("  writer queued %d bytes; reader holds %u bytes (SO_RCVBUF %d), window %u\n",
+	       total, info.kcpi_rcv_mem, 2 * rcvbuf, info.kcpi_rcv_wnd);
+	EXPECT(info.kcpi_rcv_mem <= 2u * rcvbuf + 1400);
+	EXPECT(total < 64 * 1024 * 1024);	/* the writer was held back */
+
+	fcntl(p.client, F_SETFL, flags);
+	tv.tv_sec = 10;
+	setsockopt(p.server, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	while (read_back < total) {
+		ssize_t n = recv(p.server, buf, sizeof(buf), 0);
+
+		if (n <= 0) {
+			print_info("reader", p.server);
+			print_info("writer", p.client);
+			break;
+		}
+		read_back += n;
+	}
+	EXPECT(read_back == total);
+	close_pair(&p);
+}
+
+static void dead_peer(void)
+{
+	struct sockaddr_kcp a = addr4("127.0.0.1", next_port++, 0);
+	int fd = sock_of(SOCK_STREAM), v = 3, err = 0;
+	socklen_t len = sizeof(err);
+	struct pollfd pfd = { .events = POLLIN };
+	char c;
+
+	EXPECT(!setsockopt(fd, SOL_KCP, KCP_DEADLINK, &v, sizeof(v)));
+	v = 2;
+	EXPECT(!setsockopt(fd, SOL_KCP, KCP_NODELAY, &v, sizeof(v)));
+	EXPECT(!connect(fd, (struct sockaddr *)&a, sizeof(a)));	/* nobody there */
+	EXPECT(send(fd, "?", 1, 0) == 1);
+	pfd.fd = fd;
+	EXPECT(poll(&pfd, 1, 10000) == 1 && (pfd.revents & POLLERR));
+	EXPECT(!getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) && err == ETIMEDOUT);
+	close(fd);
+	(void)c;
+}
+
+static const struct {
+	const char *name;
+	void (*fn)(void);
+} cases[] = {
+	{ "socket_types", socket_types },
+	{ "bad_addresses", bad_addresses },
+	{ "options", options },
+	{ "echo_and_names", echo_and_names },
+	{ "timeouts_and_waitall", timeouts_and_waitall },
+	{ "accept4_and_epoll", accept4_and_epoll },
+	{ "seqpacket_boundaries", seqpacket_boundaries },
+	{ "many_sessions", many_sessions },
+	{ "slow_reader", slow_reader },
+	{ "dead_peer", dead_peer },
+};
+
+int main(int argc, char **argv)
+{
+	size_t i;
+	int j;
+
+	family = kcp_family();
+	if (family < 0) {
+		fprintf(stderr, "kcp_api_test: kcp.ko is not loaded\n");
+		return 100;
+	}
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		bool wanted = argc < 2;
+
+		for (j = 1; j < argc; j++)
+			wanted |= !strcmp(argv[j], cases[i].name);
+		if (!wanted)
+			continue;
+		case_failures = 0;
+		cases[i].fn();
+		printf("%s %s\n", case_failures ? "FAIL" : "PASS", cases[i].name);
+		fflush(stdout);
+		failures += case_failures != 0;
+	}
+	return failures;
+}
