@@ -8,7 +8,7 @@
  * bh_lock_sock() and runs the engine, or queues the skb on the backlog when
  * a syscall owns the socket; the timer (softirq, HRTIMER_MODE_ABS_SOFT)
  * likewise runs the engine or leaves KCP_DEFER_TIMER for release_cb. The
- * timer holds a socket reference while armed, as the QUIC module's do.
+ * timer holds a socket reference while queued, as the QUIC module's do.
  */
 #include <linux/hrtimer.h>
 #include <linux/random.h>
@@ -49,8 +49,16 @@ static void kcp_session_arm(struct kcp_sock *ks)
 	if (hrtimer_is_queued(&ks->timer) &&
 	    !ktime_after(hrtimer_get_expires(&ks->timer), expires))
 		return;		/* already due no later */
-	if (hrtimer_try_to_cancel(&ks->timer) != 1)
-		sock_hold(&ks->sk);	/* the timer's own reference */
+	/*
+	 * A queued timer holds one socket reference, which its callback drops.
+	 * Cancelling a queued timer hands us that reference to reuse; if none
+	 * is queued (the callback may be running, with its own reference to
+	 * drop), the new one needs its own. Arming is serialised by the socket
+	 * lock, so nothing else queues the timer between the two checks.
+	 */
+	if (hrtimer_try_to_cancel(&ks->timer) != 1 &&
+	    !hrtimer_is_queued(&ks->timer))
+		sock_hold(&ks->sk);
 	hrtimer_start(&ks->timer, expires, HRTIMER_MODE_ABS_SOFT);
 }
 
@@ -153,7 +161,7 @@ static enum hrtimer_restart kcp_session_timer(struct hrtimer *timer)
 	bh_lock_sock(sk);
 	if (!sock_owned_by_user(sk))
 		kcp_session_tick(ks);
-	else if (!test_and_set_bit(KCP_DEFER_TIMER, &ks->deferred))
+	else if (!test_and_set_bit(KCP_DEFER_TIMER, &ks->flags))
 		sock_hold(sk);		/* dropped by release_cb */
 	bh_unlock_sock(sk);
 	sock_put(sk);
@@ -168,7 +176,7 @@ void kcp_session_release_cb(struct sock *sk)
 {
 	struct kcp_sock *ks = kcp_sk(sk);
 
-	if (test_and_clear_bit(KCP_DEFER_TIMER, &ks->deferred)) {
+	if (test_and_clear_bit(KCP_DEFER_TIMER, &ks->flags)) {
 		kcp_session_tick(ks);
 		__sock_put(sk);
 	}
@@ -227,8 +235,8 @@ void kcp_session_stop(struct kcp_sock *ks)
 	if (ks->ep)
 		kcp_endpoint_unhash(ks->ep, ks);
 	if (hrtimer_cancel(&ks->timer))
-		__sock_put(&ks->sk);
-	if (test_and_clear_bit(KCP_DEFER_TIMER, &ks->deferred))
+		__sock_put(&ks->sk);	/* the queued timer's reference */
+	if (test_and_clear_bit(KCP_DEFER_TIMER, &ks->flags))
 		__sock_put(&ks->sk);
 }
 

@@ -23,7 +23,7 @@ union kcp_addr {
 	struct sockaddr_in6 v6;
 };
 
-/* Bits of kcp_sock.deferred: work a softirq left for release_sock(). */
+/* Bits of kcp_sock.flags */
 enum {
 	KCP_DEFER_TIMER,	/* the timer fired while a syscall held the socket */
 };
@@ -39,7 +39,7 @@ enum {
  * @conv: the conversation id
  * @node: in @ep's session table, keyed by (peer, conv)
  * @timer: drives the engine at the times kcp_engine_check() gives
- * @deferred: KCP_DEFER_* bits
+ * @flags: KCP_DEFER_TIMER
  * @readable: the engine has data for the reader (for poll, lock-free)
  * @writable: the engine takes more data (for poll, lock-free)
  * @accept_lock: protects @accept_queue and @accept_len (listener)
@@ -57,7 +57,7 @@ struct kcp_sock {
 	u32 conv;
 	struct hlist_node node;
 	struct hrtimer timer;
-	unsigned long deferred;
+	unsigned long flags;
 	bool readable;
 	bool writable;
 	spinlock_t accept_lock;		/* accept_queue, accept_len */

@@ -3,8 +3,8 @@
  * kcpcat: netcat for KCP. Copies stdin to an AF_KCP socket and the socket
  * to stdout.
  *
- *   kcpcat [-u] [-d] [-N BYTES] [-c CONV] [-v] HOST PORT       connect
- *   kcpcat -l [-u] [-d] [-N BYTES] [-v] [HOST] PORT            listen, serve one peer
+ *   kcpcat [-u] [-d] [-N BYTES] [-c CONV] [-p PROFILE] [-v] HOST PORT
+ *   kcpcat -l [-u] [-d] [-N BYTES] [-p PROFILE] [-v] [HOST] PORT
  *
  * KCP has no FIN: at the end of stdin kcpcat waits until the peer has
  * acknowledged everything (SIOCOUTQ reaches 0) before it exits, and a
@@ -31,6 +31,7 @@ struct options {
 	bool message;
 	bool no_stdin;
 	bool verbose;
+	const char *profile;
 	unsigned long long expect;	/* 0: until stdin ends */
 	uint32_t conv;
 	const char *host;
@@ -40,13 +41,15 @@ struct options {
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: kcpcat [-u] [-d] [-N BYTES] [-c CONV] [-v] HOST PORT\n"
-		"       kcpcat -l [-u] [-d] [-N BYTES] [-v] [HOST] PORT\n"
+		"usage: kcpcat [-u] [-d] [-N BYTES] [-c CONV] [-p PROFILE] [-v] HOST PORT\n"
+		"       kcpcat -l [-u] [-d] [-N BYTES] [-p PROFILE] [-v] [HOST] PORT\n"
 		"  -l  listen and serve the first peer\n"
 		"  -u  message mode (SOCK_SEQPACKET): each read of stdin is one message\n"
 		"  -d  do not read stdin\n"
 		"  -N  exit once BYTES have been received\n"
 		"  -c  conversation id to connect with (default: chosen by the kernel)\n"
+		"  -p  a built-in profile: default ikcp normal fast fast2 fast3 turbo\n"
+		"      fastest lan wan high_latency low_bandwidth\n"
 		"  -v  report what was done on stderr\n");
 }
 
@@ -55,12 +58,13 @@ static int parse(int argc, char **argv, struct options *o)
 	char *end;
 	int c;
 
-	while ((c = getopt(argc, argv, "ludN:c:vh")) != -1) {
+	while ((c = getopt(argc, argv, "ludN:c:p:vh")) != -1) {
 		switch (c) {
 		case 'l': o->listen = true; break;
 		case 'u': o->message = true; break;
 		case 'd': o->no_stdin = true; break;
 		case 'v': o->verbose = true; break;
+		case 'p': o->profile = optarg; break;
 		case 'N':
 			o->expect = strtoull(optarg, &end, 10);
 			if (*end || !o->expect)
@@ -99,6 +103,11 @@ static int open_socket(const struct options *o)
 	fd = kcp_socket(o->message ? SOCK_SEQPACKET : SOCK_STREAM);
 	if (fd < 0) {
 		perror("kcpcat: socket (is kcp.ko loaded?)");
+		return -1;
+	}
+	if (o->profile &&
+	    setsockopt(fd, SOL_KCP, KCP_PROFILE, o->profile, strlen(o->profile) + 1)) {
+		fprintf(stderr, "kcpcat: profile %s: %s\n", o->profile, strerror(errno));
 		return -1;
 	}
 	if (!o->listen) {
