@@ -8,3 +8,22 @@
 # buffer, a dead peer reported as ETIMEDOUT. On loopback.
 set -eu
 /add/kcp_api_test
+
+# A live socket pins the module; closing it lets go.
+
+kcpcat -l -d 127.0.0.1 9999 &
+pid=$!
+sleep 0.3
+if rmmod kcp 2>/dev/null; then
+	echo "kcp.ko unloaded under a live socket"
+	exit 1
+fi
+kill $pid
+wait $pid 2>/dev/null || :
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	rmmod kcp 2>/dev/null && break
+	sleep 0.2
+done
+! grep -q '^kcp ' /proc/modules
+insmod /lib/modules/kcp.ko
+echo "ok   module pinned by a live socket, unloads after close"

@@ -31,6 +31,7 @@ struct options {
 	bool message;
 	bool no_stdin;
 	bool verbose;
+	bool tcp;
 	const char *profile;
 	unsigned long long expect;	/* 0: until stdin ends */
 	uint32_t conv;
@@ -50,6 +51,7 @@ static void usage(FILE *out)
 		"  -c  conversation id to connect with (default: chosen by the kernel)\n"
 		"  -p  a built-in profile: default ikcp normal fast fast2 fast3 turbo\n"
 		"      fastest lan wan high_latency low_bandwidth\n"
+		"  -t  use TCP instead, for comparison (same options, same output)\n"
 		"  -v  report what was done on stderr\n");
 }
 
@@ -58,13 +60,14 @@ static int parse(int argc, char **argv, struct options *o)
 	char *end;
 	int c;
 
-	while ((c = getopt(argc, argv, "ludN:c:p:vh")) != -1) {
+	while ((c = getopt(argc, argv, "ludN:c:p:tvh")) != -1) {
 		switch (c) {
 		case 'l': o->listen = true; break;
 		case 'u': o->message = true; break;
 		case 'd': o->no_stdin = true; break;
 		case 'v': o->verbose = true; break;
 		case 'p': o->profile = optarg; break;
+		case 't': o->tcp = true; break;
 		case 'N':
 			o->expect = strtoull(optarg, &end, 10);
 			if (*end || !o->expect)
@@ -93,6 +96,8 @@ static int parse(int argc, char **argv, struct options *o)
 static int open_socket(const struct options *o)
 {
 	struct sockaddr_kcp addr;
+	struct sockaddr *sa = (struct sockaddr *)&addr;
+	socklen_t salen = sizeof(addr);
 	int fd, err, one = 1;
 
 	err = kcp_resolve(o->host, o->port, o->listen ? 0 : o->conv, &addr);
@@ -100,25 +105,31 @@ static int open_socket(const struct options *o)
 		fprintf(stderr, "kcpcat: %s: %s\n", o->host ? o->host : "*", strerror(-err));
 		return -1;
 	}
-	fd = kcp_socket(o->message ? SOCK_SEQPACKET : SOCK_STREAM);
+	if (o->tcp) {
+		fd = socket(addr.kcp_udp.sin.sin_family, SOCK_STREAM, 0);
+		sa = (struct sockaddr *)&addr.kcp_udp;
+		salen = sizeof(addr.kcp_udp);
+	} else {
+		fd = kcp_socket(o->message ? SOCK_SEQPACKET : SOCK_STREAM);
+	}
 	if (fd < 0) {
 		perror("kcpcat: socket (is kcp.ko loaded?)");
 		return -1;
 	}
-	if (o->profile &&
+	if (o->profile && !o->tcp &&
 	    setsockopt(fd, SOL_KCP, KCP_PROFILE, o->profile, strlen(o->profile) + 1)) {
 		fprintf(stderr, "kcpcat: profile %s: %s\n", o->profile, strerror(errno));
 		return -1;
 	}
 	if (!o->listen) {
-		if (connect(fd, (struct sockaddr *)&addr, sizeof(addr))) {
+		if (connect(fd, sa, salen)) {
 			perror("kcpcat: connect");
 			return -1;
 		}
 		return fd;
 	}
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) || listen(fd, 1)) {
+	if (bind(fd, sa, salen) || listen(fd, 1)) {
 		perror("kcpcat: bind/listen");
 		return -1;
 	}
