@@ -499,6 +499,30 @@ static void dead_peer(void)
 	(void)c;
 }
 
+/* Nothing acknowledges: the send buffer fills and SO_SNDTIMEO expires. */
+static void send_timeout(void)
+{
+	struct sockaddr_kcp a = addr4("127.0.0.1", next_port++, 0);
+	struct timeval tv = { .tv_usec = 200000 };
+	int fd = sock_of(SOCK_STREAM), sndbuf = 16384, hit = 0, i;
+	static char buf[65536];
+	double t0;
+
+	EXPECT(!setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf)));
+	EXPECT(!setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)));
+	EXPECT(!connect(fd, (struct sockaddr *)&a, sizeof(a)));	/* nobody there */
+	t0 = now_s();
+	for (i = 0; i < 100 && !hit; i++) {
+		ssize_t n = send(fd, buf, sizeof(buf), 0);
+
+		if (n < 0 && errno == EAGAIN)
+			hit = 1;
+		EXPECT(n != 0);
+	}
+	EXPECT(hit && now_s() - t0 >= 0.15);
+	close(fd);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -512,6 +536,7 @@ static const struct {
 	{ "seqpacket_boundaries", seqpacket_boundaries },
 	{ "many_sessions", many_sessions },
 	{ "slow_reader", slow_reader },
+	{ "send_timeout", send_timeout },
 	{ "dead_peer", dead_peer },
 };
 
