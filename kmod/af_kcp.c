@@ -197,30 +197,45 @@ out:
 	return err;
 }
 
-static struct kcp_sock *kcp_accept_dequeue(struct kcp_sock *listener)
+static bool kcp_can_send(const struct kcp_sock *ks)
 {
-	struct kcp_sock *child;
-
-	spin_lock_bh(&listener->accept_lock);
-	child = list_first_entry_or_null(&listener->accept_queue,
-					 struct kcp_sock, accept_node);
-	if (child) {
-		list_del_init(&child->accept_node);
-		WRITE_ONCE(listener->accept_len, listener->accept_len - 1);
-	}
-	spin_unlock_bh(&listener->accept_lock);
-	return child;
+	return ks->kcp->snd_mem < READ_ONCE(ks->sk.sk_sndbuf);
 }
 
-static int kcp_wait_for_accept(struct sock *sk, long *timeo)
+static bool kcp_can_recv(const struct kcp_sock *ks)
+{
+	return kcp_engine_peeksize(ks->kcp) >= 0;
+}
+
+static bool kcp_can_accept(const struct kcp_sock *ks)
+{
+	return READ_ONCE(ks->accept_len);
+}
+
+/*
+ * Sleep until @ready, an error, a change of state (a listener that stops
+ * listening: EINVAL; a session that ends: ENOTCONN), the timeout or a
+ * signal. The caller holds the socket lock; it is dropped while sleeping.
+ * Listeners wait exclusively: one new session wakes one accept().
+ */
+static int kcp_wait(struct sock *sk, long *timeo,
+		    bool (*ready)(const struct kcp_sock *ks))
 {
 	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	int state = sk->sk_state;
 	int err = 0;
 
-	add_wait_queue_exclusive(sk_sleep(sk), &wait);
-	while (!READ_ONCE(kcp_sk(sk)->accept_len)) {
-		if (sk->sk_state != TCP_LISTEN) {
-			err = -EINVAL;
+	if (state == TCP_LISTEN)
+		add_wait_queue_exclusive(sk_sleep(sk), &wait);
+	else
+		add_wait_queue(sk_sleep(sk), &wait);
+	while (!ready(kcp_sk(sk))) {
+		if (sk->sk_err) {
+			err = -sock_error(sk);
+			break;
+		}
+		if (sk->sk_state != state) {
+			err = state == TCP_LISTEN ? -EINVAL : -ENOTCONN;
 			break;
 		}
 		if (!*timeo) {
@@ -239,6 +254,21 @@ static int kcp_wait_for_accept(struct sock *sk, long *timeo)
 	return err;
 }
 
+static struct kcp_sock *kcp_accept_dequeue(struct kcp_sock *listener)
+{
+	struct kcp_sock *child;
+
+	spin_lock_bh(&listener->accept_lock);
+	child = list_first_entry_or_null(&listener->accept_queue,
+					 struct kcp_sock, accept_node);
+	if (child) {
+		list_del_init(&child->accept_node);
+		WRITE_ONCE(listener->accept_len, listener->accept_len - 1);
+	}
+	spin_unlock_bh(&listener->accept_lock);
+	return child;
+}
+
 static int kcp_accept_impl(struct socket *sock, struct socket *newsock,
 			   struct proto_accept_arg *arg)
 {
@@ -252,7 +282,7 @@ static int kcp_accept_impl(struct socket *sock, struct socket *newsock,
 		err = -EINVAL;
 		goto out;
 	}
-	err = kcp_wait_for_accept(sk, &timeo);
+	err = kcp_wait(sk, &timeo, kcp_can_accept);
 	if (!err)
 		child = kcp_accept_dequeue(kcp_sk(sk));
 	if (!err && !child)
@@ -374,52 +404,6 @@ static int kcp_copy_to_msg(void *to, const void *src, size_t len)
 	struct msghdr *msg = to;
 
 	return copy_to_iter(src, len, &msg->msg_iter) == len ? 0 : -EFAULT;
-}
-
-static bool kcp_can_send(const struct kcp_sock *ks)
-{
-	return ks->kcp->snd_mem < READ_ONCE(ks->sk.sk_sndbuf);
-}
-
-static bool kcp_can_recv(const struct kcp_sock *ks)
-{
-	return kcp_engine_peeksize(ks->kcp) >= 0;
-}
-
-/*
- * Sleep until @ready, an error, a lost connection, the timeout or a signal.
- * The caller holds the socket lock; it is dropped while sleeping.
- */
-static int kcp_wait(struct sock *sk, long *timeo,
-		    bool (*ready)(const struct kcp_sock *ks))
-{
-	DEFINE_WAIT_FUNC(wait, woken_wake_function);
-	int err = 0;
-
-	add_wait_queue(sk_sleep(sk), &wait);
-	while (!ready(kcp_sk(sk))) {
-		if (sk->sk_err) {
-			err = -sock_error(sk);
-			break;
-		}
-		if (sk->sk_state != TCP_ESTABLISHED) {
-			err = -ENOTCONN;
-			break;
-		}
-		if (!*timeo) {
-			err = -EAGAIN;
-			break;
-		}
-		if (signal_pending(current)) {
-			err = sock_intr_errno(*timeo);
-			break;
-		}
-		release_sock(sk);
-		*timeo = wait_woken(&wait, TASK_INTERRUPTIBLE, *timeo);
-		lock_sock(sk);
-	}
-	remove_wait_queue(sk_sleep(sk), &wait);
-	return err;
 }
 
 static int kcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
