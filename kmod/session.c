@@ -12,6 +12,7 @@
  */
 #include <linux/hrtimer.h>
 #include <linux/random.h>
+#include <linux/security.h>
 #include <linux/skbuff.h>
 #include <net/sock.h>
 #include <net/tcp_states.h>
@@ -264,13 +265,15 @@ struct kcp_sock *kcp_session_spawn(struct kcp_sock *listener,
 	if (kcp_hdr_decode(&hdr, skb->data, skb->len) ||
 	    hdr.cmd != KCP_CMD_PUSH || hdr.sn != 0 ||
 	    READ_ONCE(lsk->sk_state) != TCP_LISTEN ||
-	    READ_ONCE(listener->accept_len) >= READ_ONCE(lsk->sk_max_ack_backlog))
+	    /* as TCP's sk_acceptq_is_full(): listen(fd, 0) still takes one */
+	    READ_ONCE(listener->accept_len) > READ_ONCE(lsk->sk_max_ack_backlog))
 		return NULL;
 
 	sk = sk_alloc(sock_net(lsk), lsk->sk_family, GFP_ATOMIC, lsk->sk_prot, 0);
 	if (!sk)
 		return NULL;
 	sock_init_data(NULL, sk);
+	security_sk_clone(lsk, sk);	/* LSM labels, as inet's accept path */
 	sk->sk_type = lsk->sk_type;
 	sk->sk_destruct = lsk->sk_destruct;
 	sk->sk_write_space = lsk->sk_write_space;
