@@ -27,3 +27,15 @@ done
 ! grep -q '^kcp ' /proc/modules
 insmod /lib/modules/kcp.ko
 echo "ok   module pinned by a live socket, unloads after close"
+
+# kcpcat refuses nonsense with a message and a non-zero status
+if kcpcat -p nonsense 127.0.0.1 9 </dev/null 2>/tmp/err; then
+	echo "kcpcat accepted an unknown profile"
+	exit 1
+fi
+grep -q 'profile nonsense' /tmp/err
+if kcpcat -N many 127.0.0.1 9 2>/dev/null; then
+	echo "kcpcat accepted -N many"
+	exit 1
+fi
+echo "ok   kcpcat rejects an unknown profile and a bad byte count"
