@@ -256,8 +256,6 @@ static struct result run(const struct mode *m, unsigned int opts, uint64_t seed)
 				goto out;
 			}
 			rtt = now - msg[1];
-			if (getenv("SIM_TRACE") && expect % 50 == 0)
-				fprintf(stderr, "%u:%u(cw%u,q%u,b%u) ", expect, rtt, a.kcp->cwnd, a.kcp->nsnd_que, a.kcp->nsnd_buf);
 			sum += rtt;
 			if (rtt > max)
 				max = rtt;
@@ -274,10 +272,6 @@ static struct result run(const struct mode *m, unsigned int opts, uint64_t seed)
 			m->name, seed, expect, MESSAGES, now);
 	}
 out:
-	if (getenv("SIM_DEBUG"))
-		fprintf(stderr, "%s A: out_segs %lu timeout %lu fast %lu repeat %lu srtt %d rto %u cwnd %u | B: out %lu timeout %lu fast %lu repeat %lu srtt %d rto %u\n",
-			m->name, a.kcp->stats.out_segs, a.kcp->stats.retrans_timeout, a.kcp->stats.retrans_fast, a.kcp->stats.repeat_segs, a.kcp->rx_srtt, a.kcp->rx_rto, a.kcp->cwnd,
-			b.kcp->stats.out_segs, b.kcp->stats.retrans_timeout, b.kcp->stats.retrans_fast, b.kcp->stats.repeat_segs, b.kcp->rx_srtt, b.kcp->rx_rto);
 	kcp_engine_destroy(a.kcp);
 	kcp_engine_destroy(b.kcp);
 	free(ab.ring);
