@@ -54,6 +54,18 @@ struct sockaddr_kcp {
 };
 
 /*
+ * SOCKET SEMANTICS
+ *
+ * SOCK_STREAM is KCP stream mode (a byte stream); SOCK_SEQPACKET is message
+ * mode (each send() is one message of at most 127 segments, delivered
+ * whole; a short read truncates it and sets MSG_TRUNC). Stock KCP has no
+ * handshake: connect() completes at once, even on a non-blocking socket, and
+ * a listener's accepted sockets are the (peer address, conv) pairs whose
+ * first datagram was data (a PUSH with sn 0). SIOCINQ gives the bytes
+ * ready to read; SIOCOUTQ the bytes the send side still holds, 0 once the
+ * peer has acknowledged everything. A peer that stops acknowledging fails
+ * the socket with ETIMEDOUT after KCP_DEADLINK transmissions of a segment.
+ *
  * SOCKET OPTIONS, level SOL_KCP
  *
  * Integer options take and return an int. They may be set before connect()
