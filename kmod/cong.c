@@ -64,22 +64,13 @@ static void reno_on_ack(struct kcp_engine *kcp, u32 acked)
 	}
 }
 
-static void reno_floor(struct kcp_engine *kcp)
-{
-	if (kcp->cwnd < 1) {
-		kcp->cwnd = 1;
-		kcp->incr = kcp->mss;
-	}
-}
-
 static void reno_on_fast_retransmit(struct kcp_engine *kcp)
 {
 	u32 inflight = kcp->snd_nxt - kcp->snd_una;
 
 	kcp->ssthresh = max_t(u32, inflight / 2, KCP_SSTHRESH_MIN);
 	kcp->cwnd = kcp->ssthresh + kcp->cfg.resend;
-	kcp->incr = kcp->cwnd * kcp->mss;
-	reno_floor(kcp);
+	kcp->incr = kcp->cwnd * kcp->mss;	/* cwnd >= KCP_SSTHRESH_MIN */
 }
 
 static void reno_on_timeout(struct kcp_engine *kcp)

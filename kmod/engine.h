@@ -248,6 +248,7 @@ ssize_t kcp_engine_recv(struct kcp_engine *kcp, size_t len,
 			kcp_copy_out_t copy, void *to, unsigned int flags,
 			size_t *msg_len);
 ssize_t kcp_engine_recv_buf(struct kcp_engine *kcp, void *buf, size_t len);
+int kcp_copy_to_mem(void *to, const void *src, size_t len);
 ssize_t kcp_engine_peeksize(const struct kcp_engine *kcp);
 
 int kcp_engine_input(struct kcp_engine *kcp, const void *data, size_t len,

@@ -453,7 +453,15 @@ ssize_t kcp_engine_recv(struct kcp_engine *kcp, size_t len,
 	return ret;
 }
 
-static int kcp_copy_to_mem(void *to, const void *src, size_t len)
+/**
+ * kcp_copy_to_mem() - a kcp_copy_out_t for kernel memory
+ * @to: a u8 ** cursor, advanced past what is copied
+ * @src: the delivered bytes
+ * @len: their number
+ *
+ * Return: 0.
+ */
+int kcp_copy_to_mem(void *to, const void *src, size_t len)
 {
 	u8 **dst = to;
 

@@ -363,7 +363,9 @@ static void kcp_flush_data(struct kcp_engine *kcp, bool sending_new)
 
 	kcp_hdr_prepare(kcp, &hdr, KCP_CMD_PUSH);
 	list_for_each_entry(seg, &kcp->snd_buf, node) {
-		switch (kcp_xmit_reason(kcp, seg, sending_new)) {
+		enum kcp_xmit_reason reason = kcp_xmit_reason(kcp, seg, sending_new);
+
+		switch (reason) {
 		case KCP_XMIT_NONE:
 			continue;
 		case KCP_XMIT_FIRST:
@@ -377,15 +379,13 @@ static void kcp_flush_data(struct kcp_engine *kcp, bool sending_new)
 			timeout = true;
 			break;
 		case KCP_XMIT_FAST:
-			seg->fastack = 0;
-			seg->resendts = kcp->now + seg->rto;
-			kcp->stats.retrans_fast++;
-			fast = true;
-			break;
 		case KCP_XMIT_EARLY:
 			seg->fastack = 0;
 			seg->resendts = kcp->now + seg->rto;
-			kcp->stats.retrans_early++;
+			if (reason == KCP_XMIT_FAST)
+				kcp->stats.retrans_fast++;
+			else
+				kcp->stats.retrans_early++;
 			fast = true;
 			break;
 		}

@@ -79,15 +79,6 @@ static void invariants(const struct kcp_engine *kcp)
 	      "rto within bounds");
 }
 
-static int copy_out(void *to, const void *src, size_t len)
-{
-	uint8_t **dst = to;
-
-	memcpy(*dst, src, len);
-	*dst += len;
-	return 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -144,7 +135,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		case 3:
 		case 4:
-			kcp_engine_recv(kcp, len, copy_out, &dst,
+			kcp_engine_recv(kcp, len, kcp_copy_to_mem, &dst,
 					op == 4 ? KCP_RECV_PEEK : 0, NULL);
 			break;
 		case 5:

@@ -252,15 +252,6 @@ static int loop_output(struct kcp_engine *kcp, const void *buf, size_t len,
 	return kcp_engine_input(priv, buf, len, kcp->now, GFP_KERNEL);
 }
 
-static int copy_to_mem(void *to, const void *src, size_t len)
-{
-	u8 **dst = to;
-
-	memcpy(*dst, src, len);
-	*dst += len;
-	return 0;
-}
-
 /*
  * Messages of every awkward size keep their boundaries across engines; a
  * message of more fragments than a receiver can hold is refused; a short
@@ -309,7 +300,7 @@ static void input_message_boundaries(struct kunit *test)
 		}
 		KUNIT_ASSERT_EQ(test, kcp_engine_peeksize(b), (ssize_t)sizes[i]);
 		if (sizes[i] > 1) {
-			n = kcp_engine_recv(b, 1, copy_to_mem, &dst, KCP_RECV_PEEK,
+			n = kcp_engine_recv(b, 1, kcp_copy_to_mem, &dst, KCP_RECV_PEEK,
 					    &msg_len);
 			KUNIT_EXPECT_EQ(test, n, 1);
 			KUNIT_EXPECT_EQ(test, msg_len, sizes[i]);
