@@ -229,7 +229,6 @@ void kcp_engine_update(struct kcp_engine *kcp, u32 now)
 static bool kcp_next_due(const struct kcp_engine *kcp, u32 now,
 			 u32 ts_flush, u32 *due)
 {
-	u32 resend = kcp->cfg.resend ? kcp->cfg.resend : U32_MAX;
 	const struct kcp_seg *seg;
 	bool pending = false;
 
@@ -247,9 +246,23 @@ static bool kcp_next_due(const struct kcp_engine *kcp, u32 now,
 			*due = t;
 		pending = true;
 	}
-	/* segments in flight: their retransmission time */
+	/*
+	 * Segments in flight: their RTO, or sooner when skipping ACKs call
+	 * for a fast retransmit (now) or an early one (at the next flush).
+	 */
 	list_for_each_entry(seg, &kcp->snd_buf, node) {
-		u32 t = seg->fastack >= resend ? now : seg->resendts;
+		u32 t = seg->resendts;
+
+		switch (kcp_seg_skip_reason(kcp, seg)) {
+		case KCP_XMIT_FAST:
+			t = now;
+			break;
+		case KCP_XMIT_EARLY:
+			t = ts_flush;
+			break;
+		default:
+			break;
+		}
 
 		if (!pending || kcp_before(t, *due))
 			*due = t;

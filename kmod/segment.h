@@ -40,6 +40,19 @@ struct kcp_seg {
 	u8 data[];
 };
 
+/* Why a flush (re)transmits a segment in flight. */
+enum kcp_xmit_reason {
+	KCP_XMIT_NONE,
+	KCP_XMIT_FIRST,
+	KCP_XMIT_TIMEOUT,
+	KCP_XMIT_FAST,
+	KCP_XMIT_EARLY,
+};
+
+struct kcp_engine;
+enum kcp_xmit_reason kcp_seg_skip_reason(const struct kcp_engine *kcp,
+					 const struct kcp_seg *seg);
+
 static inline struct kcp_seg *kcp_seg_alloc(u32 cap, gfp_t gfp)
 {
 	struct kcp_seg *seg = kmalloc(sizeof(*seg) + cap, gfp);

@@ -319,37 +319,48 @@ static u32 kcp_rto_backoff(const struct kcp_engine *kcp, u32 rto)
 	return min_t(u32, rto, KCP_RTO_MAX);
 }
 
-enum kcp_xmit_reason {
-	KCP_XMIT_NONE,
-	KCP_XMIT_FIRST,
-	KCP_XMIT_TIMEOUT,
-	KCP_XMIT_FAST,
-	KCP_XMIT_EARLY,
-};
-
-/*
- * Early retransmit (kcp-go's, after TCP's RFC 5827): when nothing new goes
- * out in this flush, a segment that any later ACK has skipped is most likely
- * lost and no further ACKs are coming to trigger a fast retransmit, so send
- * it again now rather than wait for its RTO.
+/**
+ * kcp_seg_skip_reason() - may ACKs that skipped a segment resend it early?
+ * @kcp: the engine
+ * @seg: a segment in flight, sent at least once
+ *
+ * Fast retransmit once cfg.resend ACKs for later segments arrived; early
+ * retransmit (kcp-go's, after TCP's RFC 5827) once any did, when nothing
+ * new is going out: the segment is most likely lost and no further ACKs
+ * may come to trigger a fast retransmit. Both stop after cfg.fastlimit
+ * transmissions, leaving the segment to its RTO. kcp_engine_check() asks
+ * this too, so that a skipped segment gets a wakeup of its own.
+ *
+ * Return: KCP_XMIT_FAST, KCP_XMIT_EARLY (only if nothing new goes out), or
+ * KCP_XMIT_NONE.
  */
+enum kcp_xmit_reason kcp_seg_skip_reason(const struct kcp_engine *kcp,
+					 const struct kcp_seg *seg)
+{
+	u32 resend = kcp->cfg.resend ? kcp->cfg.resend : U32_MAX;
+
+	if (!seg->fastack ||
+	    (kcp->cfg.fastlimit && seg->xmit > kcp->cfg.fastlimit))
+		return KCP_XMIT_NONE;
+	if (seg->fastack >= resend)
+		return KCP_XMIT_FAST;
+	return kcp->cfg.early_retransmit ? KCP_XMIT_EARLY : KCP_XMIT_NONE;
+}
+
 static enum kcp_xmit_reason kcp_xmit_reason(const struct kcp_engine *kcp,
 					    const struct kcp_seg *seg,
 					    bool sending_new)
 {
-	u32 resend = kcp->cfg.resend ? kcp->cfg.resend : U32_MAX;
+	enum kcp_xmit_reason reason;
 
 	if (!seg->xmit)
 		return KCP_XMIT_FIRST;
 	if (!kcp_before(kcp->now, seg->resendts))
 		return KCP_XMIT_TIMEOUT;
-	if (kcp->cfg.fastlimit && seg->xmit > kcp->cfg.fastlimit)
+	reason = kcp_seg_skip_reason(kcp, seg);
+	if (reason == KCP_XMIT_EARLY && sending_new)
 		return KCP_XMIT_NONE;
-	if (seg->fastack >= resend)
-		return KCP_XMIT_FAST;
-	if (kcp->cfg.early_retransmit && seg->fastack && !sending_new)
-		return KCP_XMIT_EARLY;
-	return KCP_XMIT_NONE;
+	return reason;
 }
 
 /* Transmit new segments and retransmit those that are due. */
