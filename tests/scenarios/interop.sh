@@ -26,7 +26,7 @@ run() {	# run NAME LISTENER(kcp|go) ADDR MODE
 		sleep 0.3
 		in_a timeout 60 /add/kcpgo_peer --$mode dial "$(fmt "$addr" $port)"
 	else
-		in_b /add/kcpgo_peer --$mode listen "$(fmt "$addr" $port)" &
+		in_b timeout 90 /add/kcpgo_peer --$mode listen "$(fmt "$addr" $port)" &
 		lpid=$!
 		sleep 0.5
 		in_a timeout 60 /add/kcp_pattern_peer dial "$addr" $port --$mode

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <linux/kcp.h>
 
 #include "libkcp.h"
@@ -61,6 +62,10 @@ static int open_session(const char *mode, const char *host, const char *port,
 	}
 	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) || listen(fd, 1))
 		die("bind/listen");
+	/* a peer that never comes fails the test in a minute, not at the VM's limit */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &(struct timeval){ .tv_sec = 60 },
+		       sizeof(struct timeval)))
+		die("SO_RCVTIMEO");
 	s = accept(fd, NULL, NULL);
 	if (s < 0)
 		die("accept");

@@ -4,7 +4,7 @@
  * to stdout.
  *
  *   kcpcat [-u] [-d] [-N BYTES] [-c CONV] [-p PROFILE] [-v] HOST PORT
- *   kcpcat -l [-u] [-d] [-N BYTES] [-p PROFILE] [-v] [HOST] PORT
+ *   kcpcat -l [-u] [-d] [-N BYTES] [-p PROFILE] [-w SECONDS] [-v] [HOST] PORT
  *
  * KCP has no FIN: at the end of stdin kcpcat waits until the peer has
  * acknowledged everything (SIOCOUTQ reaches 0) before it exits, and a
@@ -21,6 +21,7 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <linux/kcp.h>
 #include <linux/sockios.h>
 
@@ -34,6 +35,7 @@ struct options {
 	bool tcp;
 	const char *profile;
 	unsigned long long expect;	/* 0: until stdin ends */
+	unsigned int accept_wait;	/* seconds; 0: forever */
 	uint32_t conv;
 	const char *host;
 	const char *port;
@@ -43,7 +45,7 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: kcpcat [-u] [-d] [-N BYTES] [-c CONV] [-p PROFILE] [-v] HOST PORT\n"
-		"       kcpcat -l [-u] [-d] [-N BYTES] [-p PROFILE] [-v] [HOST] PORT\n"
+		"       kcpcat -l [-u] [-d] [-N BYTES] [-p PROFILE] [-w SECONDS] [-v] [HOST] PORT\n"
 		"  -l  listen and serve the first peer\n"
 		"  -u  message mode (SOCK_SEQPACKET): each read of stdin is one message\n"
 		"  -d  do not read stdin\n"
@@ -52,6 +54,7 @@ static void usage(FILE *out)
 		"  -p  a built-in profile: default ikcp normal fast fast2 fast3 turbo\n"
 		"      fastest lan wan high_latency low_bandwidth\n"
 		"  -t  use TCP instead, for comparison (same options, same output)\n"
+		"  -w  with -l: give up if no peer arrives within SECONDS\n"
 		"  -v  report what was done on stderr\n");
 }
 
@@ -60,7 +63,7 @@ static int parse(int argc, char **argv, struct options *o)
 	char *end;
 	int c;
 
-	while ((c = getopt(argc, argv, "ludN:c:p:tvh")) != -1) {
+	while ((c = getopt(argc, argv, "ludN:c:p:tw:vh")) != -1) {
 		switch (c) {
 		case 'l': o->listen = true; break;
 		case 'u': o->message = true; break;
@@ -71,6 +74,11 @@ static int parse(int argc, char **argv, struct options *o)
 		case 'N':
 			o->expect = strtoull(optarg, &end, 10);
 			if (*end || !o->expect)
+				return -1;
+			break;
+		case 'w':
+			o->accept_wait = strtoul(optarg, &end, 10);
+			if (*end || !o->accept_wait || o->accept_wait > 86400)
 				return -1;
 			break;
 		case 'c':
@@ -133,8 +141,15 @@ static int open_socket(const struct options *o)
 		perror("kcpcat: bind/listen");
 		return -1;
 	}
+	if (o->accept_wait) {
+		struct timeval tv = { .tv_sec = o->accept_wait };
+
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	}
 	err = accept(fd, NULL, NULL);
-	if (err < 0)
+	if (err < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		fprintf(stderr, "kcpcat: no peer within %u s\n", o->accept_wait);
+	else if (err < 0)
 		perror("kcpcat: accept");
 	close(fd);
 	return err;
