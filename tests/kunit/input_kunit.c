@@ -48,6 +48,7 @@ struct hostile_case {
 	int expect;		/* what input returns */
 	bool error_counted;	/* in_errors incremented */
 	bool dropped;		/* a data segment refused */
+	bool repeat;		/* counted as a repeat and acknowledged again */
 };
 
 enum {
@@ -62,7 +63,7 @@ static const struct hostile_case hostile_cases[] = {
 	[H_CMD] = { "unknown command 85", -EPROTO, true, false },
 	[H_LEN_PAST_END] = { "len past the end", -EBADMSG, true, false },
 	[H_FAR_SN] = { "sn beyond the window", 0, false, true },
-	[H_FAR_BEHIND] = { "sn behind rcv_nxt (a repeat)", 0, false, false },
+	[H_FAR_BEHIND] = { "sn behind rcv_nxt (a repeat)", 0, false, false, true },
 	[H_FRG_TOO_BIG] = { "frg a window cannot hold", 0, false, true },
 	[H_TRAILING_JUNK] = { "valid segment then junk", -EBADMSG, true, false },
 	[H_ACK_UNSENT] = { "ACK of a segment never sent", 0, false, false },
@@ -122,6 +123,8 @@ static void input_rejects_hostile(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, kcp->stats.in_errors, c->error_counted ? 1ull : 0ull);
 	KUNIT_EXPECT_EQ(test, kcp->stats.dropped_segs, c->dropped ? 1ull : 0ull);
+	KUNIT_EXPECT_EQ(test, kcp->stats.repeat_segs, c->repeat ? 1ull : 0ull);
+	KUNIT_EXPECT_EQ(test, kcp->ackcount, c->repeat ? 1u : 0u);
 	KUNIT_EXPECT_EQ(test, kcp->rcv_nxt, 0u);
 	KUNIT_EXPECT_EQ(test, kcp->nrcv_buf, 0u);
 	KUNIT_EXPECT_EQ(test, kcp->nrcv_que, 0u);
@@ -135,7 +138,9 @@ static void input_rejects_hostile(struct kunit *test)
 /*
  * A peer ignoring our window and sending everything out of order cannot
  * make the engine hold more than rcv_limit plus one segment, and the
- * advertised window falls to zero as the limit is reached.
+ * advertised window falls to zero as the limit is reached. Nor can it grow
+ * the ACK list past its 256 entries by repeating a segment between two
+ * flushes: a full list goes out at once.
  */
 static void input_memory_bounded(struct kunit *test)
 {
@@ -158,7 +163,16 @@ static void input_memory_bounded(struct kunit *test)
 	}
 	KUNIT_EXPECT_GT(test, kcp->stats.dropped_segs, 0ull);
 	KUNIT_EXPECT_EQ(test, kcp_engine_wnd_unused(kcp), 0u);
-	KUNIT_EXPECT_LE(test, kcp->ackcount, 256u);
+
+	/* each repeat is acknowledged again; 300 of them overflow one list */
+	for (sn = 0; sn < 300; sn++) {
+		size_t len = put_seg(buf, CONV, KCP_CMD_PUSH, 0, 1, 1376);
+
+		KUNIT_ASSERT_EQ(test, kcp_engine_input(kcp, buf, len, 1, GFP_KERNEL), 0);
+		KUNIT_ASSERT_LE(test, kcp->ackcount, 256u);
+	}
+	KUNIT_EXPECT_GE(test, kcp->stats.repeat_segs, 300ull);
+	KUNIT_EXPECT_GT(test, kcp->stats.out_pkts, 0ull);	/* the full list went */
 
 	/* the missing first segment is still taken: without it, no progress */
 	KUNIT_ASSERT_EQ(test, kcp_engine_input(kcp, buf,
@@ -300,9 +314,11 @@ static void input_message_boundaries(struct kunit *test)
 		}
 		KUNIT_ASSERT_EQ(test, kcp_engine_peeksize(b), (ssize_t)sizes[i]);
 		if (sizes[i] > 1) {
+			buf[0] = 0;
 			n = kcp_engine_recv(b, 1, kcp_copy_to_mem, &dst, KCP_RECV_PEEK,
 					    &msg_len);
 			KUNIT_EXPECT_EQ(test, n, 1);
+			KUNIT_EXPECT_EQ(test, buf[0], (u8)(i + 1));
 			KUNIT_EXPECT_EQ(test, msg_len, sizes[i]);
 			KUNIT_EXPECT_EQ(test, kcp_engine_peeksize(b), (ssize_t)sizes[i]);
 		}
