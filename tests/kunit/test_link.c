@@ -175,4 +175,6 @@ void test_link_step(struct test_link *link)
 	test_link_deliver(&link->a);
 	test_link_deliver(&link->b);
 	test_link_recheck(link);
+	for (i = 0; i < 2; i++)
+		sides[i]->rto_max = max(sides[i]->rto_max, sides[i]->kcp->rx_rto);
 }

@@ -40,6 +40,7 @@ struct test_side {
 	u32 cmds[4];			/* segments emitted, by cmd - KCP_CMD_PUSH */
 	bool wake;
 	u32 wake_at;
+	u32 rto_max;			/* the largest RTO estimate seen */
 };
 
 struct test_link {
