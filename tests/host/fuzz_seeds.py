@@ -35,6 +35,10 @@ def main(out):
         + rec(1, b"\x02") + rec(3, b"x"),
         "retransmit": rec(2, b"r" * 100) + rec(1, b"\x01") + rec(1, b"\x40") + rec(1, b"\x80")
         + rec(0, seg(ACK, 1, una=0)) + rec(5),
+        # three 600-byte segments in order, one per datagram, against the
+        # 1 KiB rcv_limit of flags & 8: the engine must drop two
+        "over-limit": rec(0, seg(PUSH, 0, data=b"o" * 600)) + rec(0, seg(PUSH, 1, data=b"p" * 600))
+        + rec(0, seg(PUSH, 2, data=b"q" * 600)) + rec(3, b"x" * 8),
     }
     for flags in (0x00, 0x01, 0x0b, 0x57, 0x80):
         for name, body in seeds.items():
