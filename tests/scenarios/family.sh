@@ -29,11 +29,19 @@ for bad in 0 -1 46 1000 2 10; do	# out of range, AF_INET, AF_INET6
 		echo "insmod family=$bad was accepted"
 		exit 1
 	fi
-	! grep -q '^kcp ' /proc/modules
+	if grep -q '^kcp ' /proc/modules; then
+		echo "insmod family=$bad failed but left kcp.ko loaded"
+		exit 1
+	fi
 done
 
 insmod /lib/modules/kcp.ko family=21
 kcpctl status | grep -qx 'family: 21'
+if ! kcpctl status | grep -qx 'socket(21, SOCK_STREAM): ok'; then
+	kcpctl status || :
+	echo "family=21: socket(21, SOCK_STREAM) does not reach kcp.ko"
+	exit 1
+fi
 unload
 insmod /lib/modules/kcp.ko
 kcpctl status | grep -qx 'family: 19'

@@ -24,7 +24,10 @@ for i in 1 2 3 4 5 6 7 8 9 10; do
 	rmmod kcp 2>/dev/null && break
 	sleep 0.2
 done
-! grep -q '^kcp ' /proc/modules
+if grep -q '^kcp ' /proc/modules; then
+	echo "kcp.ko still loaded 2 s after its last socket closed"
+	exit 1
+fi
 insmod /lib/modules/kcp.ko
 echo "ok   module pinned by a live socket, unloads after close"
 
@@ -34,8 +37,13 @@ if kcpcat -p nonsense 127.0.0.1 9 </dev/null 2>/tmp/err; then
 	exit 1
 fi
 grep -q 'profile nonsense' /tmp/err
-if kcpcat -N many 127.0.0.1 9 2>/dev/null; then
+if kcpcat -N many 127.0.0.1 9 </dev/null 2>/tmp/err; then
 	echo "kcpcat accepted -N many"
+	exit 1
+fi
+if ! grep -q '^usage: kcpcat' /tmp/err; then
+	cat /tmp/err
+	echo "kcpcat refused -N many without saying how to use it"
 	exit 1
 fi
 echo "ok   kcpcat rejects an unknown profile and a bad byte count"
