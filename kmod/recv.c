@@ -356,14 +356,21 @@ static ssize_t kcp_recv_stream(struct kcp_engine *kcp, size_t len,
 	int err;
 
 	list_for_each_entry_safe(seg, tmp, &kcp->rcv_queue, node) {
-		size_t n = min_t(size_t, seg->len - seg->head, len - copied);
+		size_t avail = seg->len - seg->head;
+		size_t n = min_t(size_t, avail, len - copied);
 
-		if (!n)
+		/*
+		 * A segment with nothing in it (a peer's empty message, or a
+		 * hostile one) is consumed on the way, never a reason to stop.
+		 */
+		if (!n && avail)
 			break;
-		err = copy(to, seg->data + seg->head, n);
-		if (err)
-			return copied ? copied : err;
-		copied += n;
+		if (n) {
+			err = copy(to, seg->data + seg->head, n);
+			if (err)
+				return copied ? copied : err;
+			copied += n;
+		}
 		if (peek)
 			continue;
 		seg->head += n;

@@ -364,6 +364,27 @@ static void input_idle_needs_no_timer(struct kunit *test)
 	kcp_engine_destroy(b);
 }
 
+/*
+ * Stream mode: an empty segment ahead of data (an ikcp peer's empty message,
+ * or a hostile one) must not stall the reader or read as end of file.
+ */
+static void input_stream_empty_segment(struct kunit *test)
+{
+	struct kcp_engine *kcp = engine(test, true, 0);
+	u8 dgram[2 * KCP_HDR_LEN + 5], out[16];
+	size_t len;
+
+	len = put_seg(dgram, CONV, KCP_CMD_PUSH, 0, 0, 0);
+	len += put_seg(dgram + len, CONV, KCP_CMD_PUSH, 0, 1, 5);
+	KUNIT_ASSERT_EQ(test, kcp_engine_input(kcp, dgram, len, 1, GFP_KERNEL), 0);
+	KUNIT_EXPECT_EQ(test, kcp_engine_peeksize(kcp), 5);
+	KUNIT_EXPECT_EQ(test, kcp_engine_recv_buf(kcp, out, sizeof(out)), 5);
+	KUNIT_EXPECT_EQ(test, out[0], 0xee);
+	KUNIT_EXPECT_EQ(test, kcp->nrcv_que, 0u);
+	KUNIT_EXPECT_EQ(test, kcp_engine_recv_buf(kcp, out, sizeof(out)), -EAGAIN);
+	kcp_engine_destroy(kcp);
+}
+
 static struct kunit_case input_test_cases[] = {
 	KUNIT_CASE_PARAM(input_rejects_hostile, hostile_gen_params),
 	KUNIT_CASE(input_memory_bounded),
@@ -371,6 +392,7 @@ static struct kunit_case input_test_cases[] = {
 	KUNIT_CASE(input_config_live),
 	KUNIT_CASE(input_message_boundaries),
 	KUNIT_CASE(input_idle_needs_no_timer),
+	KUNIT_CASE(input_stream_empty_segment),
 	{}
 };
 
