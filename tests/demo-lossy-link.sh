@@ -27,6 +27,7 @@ send() {	# send LABEL [kcpcat flags]
 	cmp -s /tmp/file /tmp/got && ok="intact" || ok="CORRUPT"
 	printf '  %-28s %6d ms  %6d KiB/s  %s\n' "$label" $ms \
 		$((size / 1024 * 1000 / (ms ? ms : 1))) "$ok"
+	[ "$ok" = intact ]	# a demo that delivered garbage must not look fine
 }
 
 echo "8 MiB from namespace a to b; 5% loss and 20 ms +-5 ms delay on each side:"
