@@ -29,6 +29,8 @@
  * Early retransmit is the one default that departs from ikcp: on ikcp's own
  * loss benchmark it cuts the worst round trip by a quarter in normal mode
  * (tests/host/sim.c), and a peer cannot tell it from a fast retransmit.
+ * Like ikcp, data and ACKs wait for the periodic flush (write_delay,
+ * no ack_nodelay); sockets start from a profile that sends them at once.
  */
 void kcp_config_init(struct kcp_config *cfg)
 {
@@ -43,6 +45,7 @@ void kcp_config_init(struct kcp_config *cfg)
 		.minrto = KCP_RTO_MIN_DEFAULT,
 		.dead_link = KCP_DEAD_LINK_DEFAULT,
 		.early_retransmit = true,
+		.write_delay = true,
 	};
 }
 
@@ -194,15 +197,36 @@ u32 kcp_engine_waitsnd(const struct kcp_engine *kcp)
 }
 
 /**
- * kcp_engine_update() - advance the engine's clock, flushing on its ticks
+ * kcp_flush_between_ticks() - what may go out between periodic flushes
+ * @cfg: the engine's configuration
+ *
+ * Return: KCP_FLUSH_* bits; the rest waits for the tick.
+ */
+unsigned int kcp_flush_between_ticks(const struct kcp_config *cfg)
+{
+	unsigned int what = 0;
+
+	if (cfg->ack_nodelay)
+		what |= KCP_FLUSH_ACKS;
+	if (!cfg->write_delay)
+		what |= KCP_FLUSH_ACKS | KCP_FLUSH_NEW | KCP_FLUSH_RETRANSMIT;
+	return what;
+}
+
+/**
+ * kcp_engine_update() - advance the engine's clock and send what is due
  * @kcp: the engine
  * @now: the current time in ms
  *
- * Flushes happen every cfg.interval ms. Calling this more often is harmless
+ * Every cfg.interval ms a tick flushes everything, as ikcp does. Between
+ * ticks, unless cfg.write_delay holds them for the tick, new data within
+ * the window, ACKs and retransmissions leave as soon as they are due;
+ * with cfg.ack_nodelay, ACKs do too. Calling this more often is harmless
  * and calling it at kcp_engine_check()'s time is enough.
  */
 void kcp_engine_update(struct kcp_engine *kcp, u32 now)
 {
+	unsigned int what;
 	s32 slap;
 
 	kcp->now = now;
@@ -216,59 +240,76 @@ void kcp_engine_update(struct kcp_engine *kcp, u32 now)
 		kcp->ts_flush = now;
 		slap = 0;
 	}
-	if (slap < 0)
+	if (slap < 0) {
+		what = kcp_flush_between_ticks(&kcp->cfg);
+		/* walk what is in flight only when something there is due */
+		if (!kcp->fast_pending &&
+		    (!kcp->rto_floor_valid || kcp_before(now, kcp->rto_floor)))
+			what &= ~KCP_FLUSH_RETRANSMIT;
+		if (what)
+			kcp_flush(kcp, what);
 		return;
+	}
 
 	kcp->ts_flush += kcp->cfg.interval;
 	if (!kcp_before(now, kcp->ts_flush))
 		kcp->ts_flush = now + kcp->cfg.interval;
-	kcp_engine_flush(kcp);
+	kcp_flush(kcp, KCP_FLUSH_ALL);
 }
 
-/* The earliest time anything queued or in flight needs the engine. */
-static bool kcp_next_due(const struct kcp_engine *kcp, u32 now,
-			 u32 ts_flush, u32 *due)
+/* A deadline met either at its time or at the first tick at or after it. */
+struct kcp_due {
+	bool exact, tick;
+	u32 at, tick_at;
+};
+
+static void kcp_due_at(struct kcp_due *due, u32 t, bool exact)
 {
-	const struct kcp_seg *seg;
-	bool pending = false;
-
-	/* ACKs, window answers and newly sendable data go at the next flush */
-	if (kcp->ackcount || kcp->probe ||
-	    (kcp->nsnd_que && kcp_engine_send_window_open(kcp))) {
-		*due = ts_flush;
-		pending = true;
+	if (exact) {
+		if (!due->exact || kcp_before(t, due->at))
+			due->at = t;
+		due->exact = true;
+	} else {
+		if (!due->tick || kcp_before(t, due->tick_at))
+			due->tick_at = t;
+		due->tick = true;
 	}
+}
+
+/*
+ * The earliest time anything queued or in flight needs the engine. What
+ * waits for a tick is due at @ts_flush, the next one, which an engine
+ * that was idle may have passed: that tick then happens at once.
+ */
+static void kcp_next_due(const struct kcp_engine *kcp, u32 now, u32 ts_flush,
+			 struct kcp_due *due)
+{
+	unsigned int between = kcp_flush_between_ticks(&kcp->cfg);
+	bool acks_now = between & KCP_FLUSH_ACKS;
+	bool data_now = between & KCP_FLUSH_NEW;
+
+	if (kcp->ackcount || (kcp->probe & KCP_PROBE_TELL))
+		kcp_due_at(due, acks_now ? now : ts_flush, acks_now);
+	if (kcp->probe & KCP_PROBE_ASK)
+		kcp_due_at(due, ts_flush, false);
+	if (kcp->nsnd_que && kcp_engine_send_window_open(kcp))
+		kcp_due_at(due, data_now ? now + kcp_pace_wait(kcp, now) :
+			   ts_flush, data_now);
 	/* a closed remote window with data waiting needs probing */
-	if (!kcp->rmt_wnd && kcp_engine_waitsnd(kcp)) {
-		u32 t = kcp->probe_wait ? kcp->ts_probe : ts_flush;
-
-		if (!pending || kcp_before(t, *due))
-			*due = t;
-		pending = true;
-	}
+	if (!kcp->rmt_wnd && kcp_engine_waitsnd(kcp))
+		kcp_due_at(due, kcp->probe_wait ? kcp->ts_probe : ts_flush, false);
 	/*
-	 * Segments in flight: their RTO, or sooner when skipping ACKs call
-	 * for a fast retransmit (now) or an early one (at the next flush).
+	 * Segments in flight: the earliest RTO, or sooner when skipping ACKs
+	 * call for a fast retransmit (now) or an early one (at the next tick).
 	 */
-	list_for_each_entry(seg, &kcp->snd_buf, node) {
-		u32 t = seg->resendts;
-
-		switch (kcp_seg_skip_reason(kcp, seg)) {
-		case KCP_XMIT_FAST:
-			t = now;
-			break;
-		case KCP_XMIT_EARLY:
-			t = ts_flush;
-			break;
-		default:
-			break;
-		}
-
-		if (!pending || kcp_before(t, *due))
-			*due = t;
-		pending = true;
-	}
-	return pending;
+	if (!kcp->nsnd_buf)
+		return;
+	if (kcp->fast_pending)
+		kcp_due_at(due, now, data_now);
+	if (kcp->early_pending)
+		kcp_due_at(due, ts_flush, false);
+	if (kcp->rto_floor_valid)
+		kcp_due_at(due, kcp->rto_floor, data_now);
 }
 
 /**
@@ -286,7 +327,8 @@ static bool kcp_next_due(const struct kcp_engine *kcp, u32 now,
  */
 bool kcp_engine_check(const struct kcp_engine *kcp, u32 now, u32 *when)
 {
-	u32 ts_flush = kcp->ts_flush, due;
+	u32 ts_flush = kcp->ts_flush;
+	struct kcp_due due = { };
 	s32 slap;
 
 	if (!kcp->updated) {
@@ -297,19 +339,20 @@ bool kcp_engine_check(const struct kcp_engine *kcp, u32 now, u32 *when)
 	if (slap >= KCP_CLOCK_JUMP || slap < -KCP_CLOCK_JUMP)
 		ts_flush = now;
 
-	if (!kcp_next_due(kcp, now, ts_flush, &due))
+	kcp_next_due(kcp, now, ts_flush, &due);
+	if (!due.exact && !due.tick)
 		return false;
 
 	/* update() flushes on ticks of the interval: the first at or after due */
-	if (kcp_before(ts_flush, due)) {
-		u32 ticks = DIV_ROUND_UP((u32)kcp_diff(due, ts_flush),
-					 kcp->cfg.interval);
+	if (due.tick) {
+		u32 t = ts_flush;
 
-		*when = ts_flush + ticks * kcp->cfg.interval;
-	} else {
-		*when = ts_flush;
+		if (kcp_before(ts_flush, due.tick_at))
+			t += DIV_ROUND_UP((u32)kcp_diff(due.tick_at, ts_flush),
+					  kcp->cfg.interval) * kcp->cfg.interval;
+		if (!due.exact || kcp_before(t, due.at))
+			due.at = t;
 	}
-	if (kcp_before(*when, now))
-		*when = now;
+	*when = kcp_before(due.at, now) ? now : due.at;
 	return true;
 }

@@ -75,6 +75,15 @@ enum {
  *	our cumulative ack (kcp-go's option; not in ikcp)
  * @early_retransmit: resend a segment that a later ACK skipped as soon as a
  *	flush has nothing new to send (kcp-go's; not in ikcp)
+ * @write_delay: new data and retransmissions wait for the next periodic
+ *	flush, as in ikcp (kcp-go's SetWriteDelay); otherwise they leave as
+ *	soon as they are due
+ * @pacing: spread a window of new segments over a round trip rather than
+ *	send it in one burst (not in ikcp)
+ * @reorder_tolerant: an ACK counts as skipping an earlier segment (for fast
+ *	and early retransmit) only if the acked segment was sent in a later
+ *	millisecond: segments sent together may arrive reordered (not in
+ *	ikcp)
  * @rcv_limit: bytes of payload the receive side may hold (0: no limit);
  *	the advertised window shrinks as it fills
  */
@@ -92,6 +101,9 @@ struct kcp_config {
 	bool stream;
 	bool ack_nodelay;
 	bool early_retransmit;
+	bool write_delay;
+	bool pacing;
+	bool reorder_tolerant;
 	u32 rcv_limit;
 };
 
@@ -170,6 +182,19 @@ struct kcp_engine {
 	u32 nsnd_que;
 	u32 nsnd_buf;
 	u32 snd_mem;			/* payload bytes allocated */
+	/*
+	 * So that kcp_engine_check() need not walk snd_buf: a lower bound of
+	 * the earliest RTO deadline in flight, lowered by each transmission
+	 * and made exact by each walk of snd_buf (a bound too low only wakes
+	 * the engine early), and whether skipping ACKs made a segment due
+	 * for a fast or an early retransmit.
+	 */
+	u32 rto_floor;
+	bool rto_floor_valid;
+	bool fast_pending;
+	bool early_pending;
+	u64 pace_credit;		/* see kcp_pace_wait() */
+	u32 pace_ts;
 
 	/* Receiver */
 	u32 rcv_nxt;
@@ -178,6 +203,7 @@ struct kcp_engine {
 	u32 nrcv_buf;
 	u32 nrcv_que;
 	u32 rcv_mem;
+	u32 rcv_ready;			/* payload bytes in rcv_queue, unread */
 
 	/* ACKs owed: (sn, ts) pairs, sent at the next flush */
 	u32 *acklist;
@@ -262,5 +288,6 @@ u32 kcp_engine_wnd_unused(const struct kcp_engine *kcp);
 u32 kcp_engine_send_window(const struct kcp_engine *kcp);
 bool kcp_engine_send_window_open(const struct kcp_engine *kcp);
 u32 kcp_engine_waitsnd(const struct kcp_engine *kcp);
+u32 kcp_pace_wait(const struct kcp_engine *kcp, u32 now);
 
 #endif /* _KCP_ENGINE_H */

@@ -70,6 +70,11 @@ static void kcp_snd_free(struct kcp_engine *kcp, struct kcp_seg *seg)
 	kcp->nsnd_buf--;
 	kcp->snd_mem -= seg->cap;
 	kfree(seg);
+	if (!kcp->nsnd_buf) {
+		kcp->rto_floor_valid = false;
+		kcp->fast_pending = false;
+		kcp->early_pending = false;
+	}
 }
 
 /* snd_una is the oldest sn in flight, or snd_nxt when none is. */
@@ -112,18 +117,45 @@ static void kcp_ack_sn(struct kcp_engine *kcp, u32 sn)
 	kcp_update_una(kcp);
 }
 
-/* Segments older than the newest one acked were skipped once more. */
-static void kcp_count_skips(struct kcp_engine *kcp, u32 maxack)
+/*
+ * Segments older than the newest one acked were skipped once more.
+ * Return: whether one of them is now due for a fast retransmit.
+ */
+static bool kcp_count_skips(struct kcp_engine *kcp, u32 maxack, u32 maxack_ts)
 {
 	struct kcp_seg *seg;
+	bool fast = false;
 
 	if (kcp_before(maxack, kcp->snd_una) || !kcp_before(maxack, kcp->snd_nxt))
-		return;
+		return false;
 	list_for_each_entry(seg, &kcp->snd_buf, node) {
 		if (!kcp_before(seg->sn, maxack))
 			break;
-		seg->fastack++;
+		/*
+		 * cfg.reorder_tolerant: only a segment sent in a later ms
+		 * counts towards a fast retransmit of this one; one sent in
+		 * the same ms only makes it a candidate for early retransmit
+		 * at the next tick. Datagrams sent together from two CPUs can
+		 * cross (a veth, a multi-queue NIC) and arrive reordered,
+		 * which stock KCP takes for loss and resends at once.
+		 */
+		if (kcp->cfg.reorder_tolerant && !kcp_before(seg->ts, maxack_ts))
+			seg->skipped_close = true;
+		else
+			seg->fastack++;
+		switch (kcp_seg_skip_reason(kcp, seg)) {
+		case KCP_XMIT_FAST:
+			kcp->fast_pending = true;
+			fast = true;
+			break;
+		case KCP_XMIT_EARLY:
+			kcp->early_pending = true;
+			break;
+		default:
+			break;
+		}
 	}
+	return fast;
 }
 
 /* Remember to acknowledge (sn, ts); a full list goes out at once. */
@@ -153,6 +185,7 @@ static void kcp_rcv_promote(struct kcp_engine *kcp)
 		list_move_tail(&seg->node, &kcp->rcv_queue);
 		kcp->nrcv_buf--;
 		kcp->nrcv_que++;
+		kcp->rcv_ready += seg->len;
 		kcp->rcv_nxt++;
 	}
 }
@@ -237,7 +270,8 @@ repeat:
 int kcp_engine_input(struct kcp_engine *kcp, const void *data, size_t len,
 		     u32 now, gfp_t gfp)
 {
-	u32 prev_una = kcp->snd_una, maxack = 0;
+	unsigned int what = KCP_FLUSH_ACKS | KCP_FLUSH_NEW;
+	u32 prev_una = kcp->snd_una, maxack = 0, maxack_ts = 0;
 	size_t total = len;
 	bool acked = false;
 	const u8 *p = data;
@@ -265,8 +299,10 @@ int kcp_engine_input(struct kcp_engine *kcp, const void *data, size_t len,
 			if (!kcp_before(now, hdr.ts))
 				kcp_rtt_sample(kcp, now - hdr.ts);
 			kcp_ack_sn(kcp, hdr.sn);
-			if (!acked || kcp_before(maxack, hdr.sn))
+			if (!acked || kcp_before(maxack, hdr.sn)) {
 				maxack = hdr.sn;
+				maxack_ts = hdr.ts;
+			}
 			acked = true;
 			break;
 		case KCP_CMD_PUSH:
@@ -283,22 +319,24 @@ int kcp_engine_input(struct kcp_engine *kcp, const void *data, size_t len,
 		len -= KCP_HDR_LEN + hdr.len;
 	}
 
-	if (acked)
-		kcp_count_skips(kcp, maxack);
+	if (acked && kcp_count_skips(kcp, maxack, maxack_ts))
+		what |= KCP_FLUSH_RETRANSMIT;
 	if (kcp_before(prev_una, kcp->snd_una))
 		kcp->cong->on_ack(kcp, kcp->snd_una - prev_una);
 
 	/*
-	 * kcp-go's "ACK no delay": answer now rather than at the next tick,
-	 * and when our window slid, send what it now lets out as well.
+	 * Answer now rather than at the next tick when cfg.ack_nodelay says
+	 * so (kcp-go's "ACK no delay"), and unless cfg.write_delay holds data
+	 * for the tick, send what the window now lets out and what skipping
+	 * ACKs made due for a fast retransmit. What else is due waits for
+	 * kcp_engine_update(): only a fast retransmit walks the segments in
+	 * flight, not every ACK.
 	 */
-	if (kcp->cfg.ack_nodelay) {
+	what &= kcp_flush_between_ticks(&kcp->cfg);
+	if (what && kcp->updated) {
 		if (!kcp_before(now, kcp->now))
 			kcp->now = now;
-		if (kcp_before(prev_una, kcp->snd_una))
-			kcp_engine_flush(kcp);
-		else
-			kcp_engine_flush_acks(kcp);
+		kcp_flush(kcp, what);
 	}
 
 	if (err)
@@ -324,11 +362,8 @@ ssize_t kcp_engine_peeksize(const struct kcp_engine *kcp)
 		return -EAGAIN;
 	seg = list_first_entry(&kcp->rcv_queue, struct kcp_seg, node);
 
-	if (kcp->cfg.stream) {
-		list_for_each_entry(seg, &kcp->rcv_queue, node)
-			size += seg->len - seg->head;
-		return size ? size : -EAGAIN;
-	}
+	if (kcp->cfg.stream)
+		return kcp->rcv_ready ? kcp->rcv_ready : -EAGAIN;
 
 	if (kcp->nrcv_que < (u32)seg->frg + 1)
 		return -EAGAIN;		/* fragments still missing */
@@ -345,6 +380,7 @@ static void kcp_rcv_free(struct kcp_engine *kcp, struct kcp_seg *seg)
 	list_del(&seg->node);
 	kcp->nrcv_que--;
 	kcp->rcv_mem -= seg->cap;
+	kcp->rcv_ready -= seg->len - seg->head;
 	kfree(seg);
 }
 
@@ -374,6 +410,7 @@ static ssize_t kcp_recv_stream(struct kcp_engine *kcp, size_t len,
 		if (peek)
 			continue;
 		seg->head += n;
+		kcp->rcv_ready -= n;
 		if (seg->head == seg->len)
 			kcp_rcv_free(kcp, seg);
 	}

@@ -23,6 +23,8 @@
  * @cap: payload bytes allocated (stream mode fills segments up to mss)
  * @head: payload bytes already consumed by the reader (stream mode)
  * @frg: fragments of the same message that follow it (message mode)
+ * @skipped_close: acknowledged past by a segment sent in the same ms
+ *	(cfg.reorder_tolerant), so only an early retransmit candidate
  * @data: the payload
  */
 struct kcp_seg {
@@ -37,6 +39,7 @@ struct kcp_seg {
 	u32 cap;
 	u32 head;
 	u8 frg;
+	bool skipped_close;
 	u8 data[];
 };
 
@@ -49,9 +52,23 @@ enum kcp_xmit_reason {
 	KCP_XMIT_EARLY,
 };
 
+/* What a flush may put on the wire (kcp_flush). */
+enum {
+	KCP_FLUSH_ACKS = 1 << 0,	/* ACKs owed and window answers */
+	KCP_FLUSH_NEW = 1 << 1,		/* segments never sent, within the window */
+	KCP_FLUSH_RETRANSMIT = 1 << 2,	/* RTO expiries and fast retransmits */
+	/* the periodic part: early retransmit, window probing */
+	KCP_FLUSH_TICK = 1 << 3,
+	KCP_FLUSH_ALL = KCP_FLUSH_ACKS | KCP_FLUSH_NEW | KCP_FLUSH_RETRANSMIT |
+			KCP_FLUSH_TICK,
+};
+
 struct kcp_engine;
 enum kcp_xmit_reason kcp_seg_skip_reason(const struct kcp_engine *kcp,
 					 const struct kcp_seg *seg);
+struct kcp_config;
+void kcp_flush(struct kcp_engine *kcp, unsigned int what);
+unsigned int kcp_flush_between_ticks(const struct kcp_config *cfg);
 
 static inline struct kcp_seg *kcp_seg_alloc(u32 cap, gfp_t gfp)
 {

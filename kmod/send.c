@@ -280,13 +280,63 @@ static void kcp_flush_probes(struct kcp_engine *kcp)
 	kcp->probe = 0;
 }
 
-/* Move what the window allows from the send queue into flight. */
-static u32 kcp_queue_to_flight(struct kcp_engine *kcp)
-{
-	struct kcp_seg *seg;
-	u32 moved = 0;
+/*
+ * Move what the window allows from the send queue into flight.
+ * Return: the first segment moved (they are the tail of snd_buf), or NULL.
+ */
+/*
+ * Pacing: a window's worth of new segments spread over a round trip
+ * instead of leaving in one burst, which a receiver's UDP socket buffer
+ * would drop (TCP paces for the same reason). Credit accrues at
+ * window / srtt segments per ms, in KCP_PACE_UNIT parts of a segment, up
+ * to a burst of KCP_PACE_BURST segments or two ms' worth, whichever is
+ * more. Until a round trip has been measured nothing is paced.
+ */
+#define KCP_PACE_UNIT	1024
+#define KCP_PACE_BURST	16
 
+static u64 kcp_pace_credit(const struct kcp_engine *kcp, u32 now)
+{
+	u64 rate = (u64)kcp_engine_send_window(kcp) * KCP_PACE_UNIT /
+		   max_t(u32, kcp->rx_srtt, 1);
+	u64 cap = max_t(u64, KCP_PACE_BURST * KCP_PACE_UNIT, 2 * rate);
+	s32 elapsed = kcp_diff(now, kcp->pace_ts);
+
+	if (elapsed <= 0)
+		return min(kcp->pace_credit, cap);
+	return min(kcp->pace_credit + rate * elapsed, cap);
+}
+
+/**
+ * kcp_pace_wait() - how long new data must wait for pacing credit
+ * @kcp: the engine
+ * @now: the current time in ms
+ *
+ * Return: 0 when a segment may leave now, otherwise 1 (ms): credit
+ * accrues every ms.
+ */
+u32 kcp_pace_wait(const struct kcp_engine *kcp, u32 now)
+{
+	if (!kcp->cfg.pacing || !kcp->rx_srtt)
+		return 0;
+	return kcp_pace_credit(kcp, now) >= KCP_PACE_UNIT ? 0 : 1;
+}
+
+static struct kcp_seg *kcp_queue_to_flight(struct kcp_engine *kcp)
+{
+	bool paced = kcp->cfg.pacing && kcp->rx_srtt;
+	struct kcp_seg *seg, *first = NULL;
+
+	if (paced) {
+		kcp->pace_credit = kcp_pace_credit(kcp, kcp->now);
+		kcp->pace_ts = kcp->now;
+	}
 	while (!list_empty(&kcp->snd_queue) && kcp_engine_send_window_open(kcp)) {
+		if (paced) {
+			if (kcp->pace_credit < KCP_PACE_UNIT)
+				break;
+			kcp->pace_credit -= KCP_PACE_UNIT;
+		}
 		seg = list_first_entry(&kcp->snd_queue, struct kcp_seg, node);
 		list_move_tail(&seg->node, &kcp->snd_buf);
 		kcp->nsnd_que--;
@@ -297,9 +347,10 @@ static u32 kcp_queue_to_flight(struct kcp_engine *kcp)
 		seg->rto = kcp->rx_rto;
 		seg->fastack = 0;
 		seg->xmit = 0;
-		moved++;
+		if (!first)
+			first = seg;
 	}
-	return moved;
+	return first;
 }
 
 /* The next RTO of a segment that timed out, by nodelay mode. */
@@ -325,7 +376,8 @@ static u32 kcp_rto_backoff(const struct kcp_engine *kcp, u32 rto)
  * @seg: a segment in flight, sent at least once
  *
  * Fast retransmit once cfg.resend ACKs for later segments arrived; early
- * retransmit (kcp-go's, after TCP's RFC 5827) once any did, when nothing
+ * retransmit (kcp-go's, after TCP's RFC 5827) once any did (even of a
+ * segment sent in the same ms, see cfg.reorder_tolerant), when nothing
  * new is going out: the segment is most likely lost and no further ACKs
  * may come to trigger a fast retransmit. Both stop after cfg.fastlimit
  * transmissions, leaving the segment to its RTO. kcp_engine_check() asks
@@ -339,7 +391,7 @@ enum kcp_xmit_reason kcp_seg_skip_reason(const struct kcp_engine *kcp,
 {
 	u32 resend = kcp->cfg.resend ? kcp->cfg.resend : U32_MAX;
 
-	if (!seg->fastack ||
+	if ((!seg->fastack && !seg->skipped_close) ||
 	    (kcp->cfg.fastlimit && seg->xmit > kcp->cfg.fastlimit))
 		return KCP_XMIT_NONE;
 	if (seg->fastack >= resend)
@@ -349,22 +401,49 @@ enum kcp_xmit_reason kcp_seg_skip_reason(const struct kcp_engine *kcp,
 
 static enum kcp_xmit_reason kcp_xmit_reason(const struct kcp_engine *kcp,
 					    const struct kcp_seg *seg,
-					    bool sending_new)
+					    unsigned int what, bool sending_new)
 {
 	enum kcp_xmit_reason reason;
 
 	if (!seg->xmit)
 		return KCP_XMIT_FIRST;
+	if (!(what & KCP_FLUSH_RETRANSMIT))
+		return KCP_XMIT_NONE;
 	if (!kcp_before(kcp->now, seg->resendts))
 		return KCP_XMIT_TIMEOUT;
 	reason = kcp_seg_skip_reason(kcp, seg);
-	if (reason == KCP_XMIT_EARLY && sending_new)
+	/* early retransmit is a decision of the periodic flush */
+	if (reason == KCP_XMIT_EARLY && (sending_new || !(what & KCP_FLUSH_TICK)))
 		return KCP_XMIT_NONE;
 	return reason;
 }
 
-/* Transmit new segments and retransmit those that are due. */
-static void kcp_flush_data(struct kcp_engine *kcp, bool sending_new)
+/* Fold a segment in flight into what kcp_engine_check() reads. */
+static void kcp_note_pending(struct kcp_engine *kcp, const struct kcp_seg *seg)
+{
+	if (!kcp->rto_floor_valid || kcp_before(seg->resendts, kcp->rto_floor))
+		kcp->rto_floor = seg->resendts;
+	kcp->rto_floor_valid = true;
+	switch (kcp_seg_skip_reason(kcp, seg)) {
+	case KCP_XMIT_FAST:
+		kcp->fast_pending = true;
+		break;
+	case KCP_XMIT_EARLY:
+		kcp->early_pending = true;
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * Transmit new segments (those from @first on) and, when @what says so,
+ * retransmit those that are due, which takes a walk of everything in
+ * flight: the walk is for the timer and the periodic flush, not for every
+ * ACK that lets a new segment out.
+ */
+static void kcp_flush_data(struct kcp_engine *kcp, struct kcp_seg *first,
+			   unsigned int what)
 {
 	/* ikcp's grace of rto/8 on the first transmission, off in nodelay */
 	u32 rtomin = kcp->cfg.nodelay ? 0 : kcp->rx_rto >> 3;
@@ -372,12 +451,26 @@ static void kcp_flush_data(struct kcp_engine *kcp, bool sending_new)
 	struct kcp_seg *seg;
 	struct kcp_hdr hdr;
 
+	if (!(what & KCP_FLUSH_RETRANSMIT)) {
+		if (!first)
+			return;
+		seg = first;
+	} else {
+		/* a walk of everything: the summary check() reads, made exact */
+		seg = list_first_entry(&kcp->snd_buf, struct kcp_seg, node);
+		kcp->rto_floor_valid = false;
+		kcp->fast_pending = false;
+		kcp->early_pending = false;
+	}
+
 	kcp_hdr_prepare(kcp, &hdr, KCP_CMD_PUSH);
-	list_for_each_entry(seg, &kcp->snd_buf, node) {
-		enum kcp_xmit_reason reason = kcp_xmit_reason(kcp, seg, sending_new);
+	list_for_each_entry_from(seg, &kcp->snd_buf, node) {
+		enum kcp_xmit_reason reason = kcp_xmit_reason(kcp, seg, what,
+							      !!first);
 
 		switch (reason) {
 		case KCP_XMIT_NONE:
+			kcp_note_pending(kcp, seg);
 			continue;
 		case KCP_XMIT_FIRST:
 			seg->rto = kcp->rx_rto;
@@ -392,6 +485,7 @@ static void kcp_flush_data(struct kcp_engine *kcp, bool sending_new)
 		case KCP_XMIT_FAST:
 		case KCP_XMIT_EARLY:
 			seg->fastack = 0;
+			seg->skipped_close = false;
 			seg->resendts = kcp->now + seg->rto;
 			if (reason == KCP_XMIT_FAST)
 				kcp->stats.retrans_fast++;
@@ -409,6 +503,7 @@ static void kcp_flush_data(struct kcp_engine *kcp, bool sending_new)
 		memcpy(kcp_emit(kcp, &hdr), seg->data, seg->len);
 		if (seg->xmit >= kcp->cfg.dead_link)
 			kcp->dead = true;
+		kcp_note_pending(kcp, seg);
 	}
 
 	if (fast)
@@ -418,22 +513,40 @@ static void kcp_flush_data(struct kcp_engine *kcp, bool sending_new)
 }
 
 /**
- * kcp_engine_flush() - put everything that is due on the wire
+ * kcp_flush() - put on the wire what @what allows and is due
  * @kcp: the engine
+ * @what: KCP_FLUSH_* bits
  *
  * ACKs first, then window probes, then data: new segments as far as the
  * window allows and retransmissions of those whose RTO expired or that
- * enough ACKs skipped. Normally called by kcp_engine_update(); a caller
- * wanting data out before the next tick may call it directly.
+ * enough ACKs skipped, packed into datagrams up to the MTU.
+ */
+void kcp_flush(struct kcp_engine *kcp, unsigned int what)
+{
+	struct kcp_seg *first = NULL;
+
+	if (!kcp->updated)
+		return;
+	if (what & KCP_FLUSH_ACKS)
+		kcp_emit_acks(kcp);
+	if (what & KCP_FLUSH_TICK)
+		kcp_probe_schedule(kcp);
+	if (what & KCP_FLUSH_ACKS)
+		kcp_flush_probes(kcp);
+	if (what & KCP_FLUSH_NEW)
+		first = kcp_queue_to_flight(kcp);
+	kcp_flush_data(kcp, first, what);
+	kcp_flush_buffer(kcp);
+}
+
+/**
+ * kcp_engine_flush() - put everything that is due on the wire, as at a tick
+ * @kcp: the engine
+ *
+ * Normally kcp_engine_update() decides what goes when; a caller wanting
+ * everything out now, as ikcp_flush() does, may call this.
  */
 void kcp_engine_flush(struct kcp_engine *kcp)
 {
-	if (!kcp->updated)
-		return;
-
-	kcp_emit_acks(kcp);
-	kcp_probe_schedule(kcp);
-	kcp_flush_probes(kcp);
-	kcp_flush_data(kcp, kcp_queue_to_flight(kcp) > 0);
-	kcp_flush_buffer(kcp);
+	kcp_flush(kcp, KCP_FLUSH_ALL);
 }

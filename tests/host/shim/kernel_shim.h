@@ -174,6 +174,9 @@ static inline void list_splice_tail(struct list_head *list, struct list_head *he
 	     &pos->member != (head);					\
 	     pos = list_next_entry(pos, member))
 
+#define list_for_each_entry_from(pos, head, member)			\
+	for (; &pos->member != (head); pos = list_next_entry(pos, member))
+
 #define list_for_each_entry_reverse(pos, head, member)			\
 	for (pos = list_last_entry(head, __typeof__(*pos), member);	\
 	     &pos->member != (head);					\
