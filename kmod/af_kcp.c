@@ -42,13 +42,15 @@ static const struct proto_ops kcp_ops;
 
 /*
  * A new socket starts with the "default" profile: ikcp's rules with a
- * 10 ms clock and 128-segment windows, usable on today's links.
+ * 10 ms clock and 128-segment windows, usable on today's links, and
+ * nothing held for the periodic flush (see kcp_profile_apply()).
  */
 static void kcp_sock_config_init(struct kcp_sock *ks, int type)
 {
 	kcp_config_init(&ks->cfg);
 	ks->profile = kcp_profile_apply(&ks->cfg, "default");
 	ks->cfg.stream = type == SOCK_STREAM;
+	kcp_session_size_buffers(ks);
 }
 
 /*
@@ -549,6 +551,8 @@ static void kcp_sock_destruct(struct sock *sk)
 {
 	struct kcp_sock *ks = kcp_sk(sk);
 
+	if (ks->kcp)
+		dst_cache_destroy(&ks->dst_cache);
 	kcp_engine_destroy(ks->kcp);
 	if (ks->ep)
 		kcp_endpoint_put(ks->ep);

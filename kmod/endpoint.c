@@ -15,6 +15,7 @@
 #include <linux/slab.h>
 #include <linux/udp.h>
 #include <net/addrconf.h>
+#include <net/dst_cache.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
 #include <net/ipv6_stubs.h>
@@ -316,7 +317,7 @@ void kcp_endpoint_unlisten(struct kcp_endpoint *ep, struct kcp_sock *ks)
 }
 
 static int kcp_xmit4(struct kcp_endpoint *ep, const union kcp_addr *peer,
-		     struct sk_buff *skb)
+		     struct dst_cache *cache, struct sk_buff *skb)
 {
 	struct sock *usk = ep->sock->sk;
 	struct flowi4 fl = {
@@ -329,10 +330,14 @@ static int kcp_xmit4(struct kcp_endpoint *ep, const union kcp_addr *peer,
 	};
 	struct rtable *rt;
 
-	rt = ip_route_output_flow(ep->net, &fl, usk);
-	if (IS_ERR(rt)) {
-		kfree_skb(skb);
-		return PTR_ERR(rt);
+	rt = dst_cache_get_ip4(cache, &fl.saddr);
+	if (!rt) {
+		rt = ip_route_output_flow(ep->net, &fl, usk);
+		if (IS_ERR(rt)) {
+			kfree_skb(skb);
+			return PTR_ERR(rt);
+		}
+		dst_cache_set_ip4(cache, &rt->dst, fl.saddr);
 	}
 	udp_tunnel_xmit_skb(rt, usk, skb, fl.saddr, fl.daddr, 0,
 			    ip4_dst_hoplimit(&rt->dst), 0, fl.fl4_sport,
@@ -341,7 +346,7 @@ static int kcp_xmit4(struct kcp_endpoint *ep, const union kcp_addr *peer,
 }
 
 static int kcp_xmit6(struct kcp_endpoint *ep, const union kcp_addr *peer,
-		     struct sk_buff *skb)
+		     struct dst_cache *cache, struct sk_buff *skb)
 {
 	struct sock *usk = ep->sock->sk;
 	struct flowi6 fl = {
@@ -354,10 +359,14 @@ static int kcp_xmit6(struct kcp_endpoint *ep, const union kcp_addr *peer,
 	};
 	struct dst_entry *dst;
 
-	dst = ipv6_stub->ipv6_dst_lookup_flow(ep->net, usk, &fl, NULL);
-	if (IS_ERR(dst)) {
-		kfree_skb(skb);
-		return PTR_ERR(dst);
+	dst = dst_cache_get_ip6(cache, &fl.saddr);
+	if (!dst) {
+		dst = ipv6_stub->ipv6_dst_lookup_flow(ep->net, usk, &fl, NULL);
+		if (IS_ERR(dst)) {
+			kfree_skb(skb);
+			return PTR_ERR(dst);
+		}
+		dst_cache_set_ip6(cache, dst, &fl.saddr);
 	}
 	udp_tunnel6_xmit_skb(dst, usk, skb, dst->dev, &fl.saddr, &fl.daddr, 0,
 			     ip6_dst_hoplimit(dst), 0, fl.fl6_sport,
@@ -369,6 +378,7 @@ static int kcp_xmit6(struct kcp_endpoint *ep, const union kcp_addr *peer,
  * kcp_endpoint_xmit() - send one datagram from the endpoint
  * @ep: the endpoint
  * @peer: where to, of the endpoint's family
+ * @cache: the route to @peer, looked up once and kept (WireGuard's way)
  * @buf: the datagram
  * @len: its length
  *
@@ -377,7 +387,7 @@ static int kcp_xmit6(struct kcp_endpoint *ep, const union kcp_addr *peer,
  * Return: 0, or a negative errno (the datagram is then lost, as on a link).
  */
 int kcp_endpoint_xmit(struct kcp_endpoint *ep, const union kcp_addr *peer,
-		      const void *buf, size_t len)
+		      struct dst_cache *cache, const void *buf, size_t len)
 {
 	unsigned int headroom = MAX_HEADER + sizeof(struct ipv6hdr) +
 				sizeof(struct udphdr);
@@ -392,9 +402,9 @@ int kcp_endpoint_xmit(struct kcp_endpoint *ep, const union kcp_addr *peer,
 
 	local_bh_disable();
 	if (peer->sa.sa_family == AF_INET)
-		err = kcp_xmit4(ep, peer, skb);
+		err = kcp_xmit4(ep, peer, cache, skb);
 	else
-		err = kcp_xmit6(ep, peer, skb);
+		err = kcp_xmit6(ep, peer, cache, skb);
 	local_bh_enable();
 	return err;
 }

@@ -10,6 +10,7 @@
 
 #include "sock.h"
 
+struct dst_cache;
 struct net;
 struct socket;
 
@@ -49,7 +50,7 @@ void kcp_endpoint_unhash(struct kcp_endpoint *ep, struct kcp_sock *ks);
 int kcp_endpoint_listen(struct kcp_endpoint *ep, struct kcp_sock *ks);
 void kcp_endpoint_unlisten(struct kcp_endpoint *ep, struct kcp_sock *ks);
 int kcp_endpoint_xmit(struct kcp_endpoint *ep, const union kcp_addr *peer,
-		      const void *buf, size_t len);
+		      struct dst_cache *cache, const void *buf, size_t len);
 int kcp_endpoints_init(void);
 void kcp_endpoints_exit(void);
 

@@ -5,7 +5,9 @@
  * plane will let administrators define their own; these stay as defaults.
  *
  * Where each comes from (see the KCP survey in the project's notes):
- *   ikcp              ikcp_create()'s defaults
+ *   ikcp              ikcp_create()'s defaults and its timing: data,
+ *                     ACKs and retransmissions at the periodic flush,
+ *                     no early retransmit
  *   normal, fast, fast2, fast3
  *                     kcptun's -mode presets (nodelay, interval, resend, nc)
  *   turbo, fastest    ikcp README's "turbo" and tokio_kcp's fastest():
@@ -33,11 +35,12 @@ struct kcp_profile {
 	u32 nodelay, interval, resend;
 	bool nc;
 	u32 snd_wnd, rcv_wnd, minrto, dead_link;
+	bool ikcp_timing;	/* data and ACKs wait for the periodic flush */
 };
 
 static const struct kcp_profile kcp_profiles[] = {
 	{ "default",	  0, 10,  0, false,  128,  128, 100, 20 },
-	{ "ikcp",	  0, 100, 0, false,   32,  128, 100, 20 },
+	{ "ikcp",	  0, 100, 0, false,   32,  128, 100, 20, true },
 	{ "normal",	  0, 40,  2, true,   512,  512, 100, 20 },
 	{ "fast",	  0, 30,  2, true,   512,  512, 100, 20 },
 	{ "fast2",	  1, 20,  2, true,   512,  512,  30, 20 },
@@ -75,6 +78,17 @@ const char *kcp_profile_apply(struct kcp_config *cfg, const char *name)
 		cfg->rcv_wnd = p->rcv_wnd;
 		cfg->minrto = p->minrto;
 		cfg->dead_link = p->dead_link;
+		/*
+		 * Unless a profile asks for ikcp's timing, nothing waits for
+		 * the periodic flush: data leaves when it is sent, paced over
+		 * a round trip, ACKs when the datagram is processed (see
+		 * kcp_engine_update()).
+		 */
+		cfg->write_delay = p->ikcp_timing;
+		cfg->ack_nodelay = !p->ikcp_timing;
+		cfg->early_retransmit = !p->ikcp_timing;
+		cfg->pacing = !p->ikcp_timing;
+		cfg->reorder_tolerant = !p->ikcp_timing;
 		return p->name;
 	}
 	return NULL;

@@ -14,6 +14,7 @@
 #include <linux/random.h>
 #include <linux/security.h>
 #include <linux/skbuff.h>
+#include <net/dst_cache.h>
 #include <net/sock.h>
 #include <net/tcp_states.h>
 
@@ -28,7 +29,7 @@ static int kcp_session_output(struct kcp_engine *kcp, const void *buf,
 {
 	struct kcp_sock *ks = priv;
 
-	return kcp_endpoint_xmit(ks->ep, &ks->peer, buf, len);
+	return kcp_endpoint_xmit(ks->ep, &ks->peer, &ks->dst_cache, buf, len);
 }
 
 /* Below the send buffer, and not more than two windows queued. */
@@ -36,6 +37,39 @@ static bool kcp_session_writable(const struct kcp_sock *ks)
 {
 	return ks->kcp->snd_mem < READ_ONCE(ks->sk.sk_sndbuf) &&
 	       kcp_engine_waitsnd(ks->kcp) < 2 * ks->kcp->cfg.snd_wnd;
+}
+
+/* Per direction: what a configured window may make the socket hold. */
+#define KCP_BUF_AUTO_MAX	(64 << 20)
+
+/**
+ * kcp_session_size_buffers() - buffers that hold what the windows need
+ * @ks: the socket, locked, with its configuration set
+ *
+ * As TCP's autotuning grows sk_rcvbuf and sk_sndbuf, a socket's buffers
+ * grow to what its windows need, so that the windows the configuration
+ * asks for are the ones advertised and used: the receive buffer holds
+ * rcv_wnd full segments, the send buffer two send windows (one in flight,
+ * one queued). They never shrink, a size set with SO_RCVBUF or SO_SNDBUF
+ * stays as set, and neither grows past KCP_BUF_AUTO_MAX.
+ */
+void kcp_session_size_buffers(struct kcp_sock *ks)
+{
+	const struct kcp_config *cfg = ks->kcp ? &ks->kcp->cfg : &ks->cfg;
+	u64 mss = cfg->mtu - KCP_HDR_LEN;
+	struct sock *sk = &ks->sk;
+	int need;
+
+	if (!(sk->sk_userlocks & SOCK_RCVBUF_LOCK)) {
+		need = min_t(u64, cfg->rcv_wnd * mss, KCP_BUF_AUTO_MAX);
+		if (need > sk->sk_rcvbuf)
+			WRITE_ONCE(sk->sk_rcvbuf, need);
+	}
+	if (!(sk->sk_userlocks & SOCK_SNDBUF_LOCK)) {
+		need = min_t(u64, 2 * cfg->snd_wnd * mss, KCP_BUF_AUTO_MAX);
+		if (need > sk->sk_sndbuf)
+			WRITE_ONCE(sk->sk_sndbuf, need);
+	}
 }
 
 /* Arm the timer for the engine's next deadline, if it has one. */
@@ -214,11 +248,17 @@ int kcp_session_start(struct kcp_sock *ks, gfp_t gfp)
 	kcp = kcp_engine_create(ks->conv, &ks->cfg, kcp_session_output, ks, gfp);
 	if (IS_ERR(kcp))
 		return PTR_ERR(kcp);
+	err = dst_cache_init(&ks->dst_cache, gfp);
+	if (err) {
+		kcp_engine_destroy(kcp);
+		return err;
+	}
 	ks->kcp = kcp;
 	err = kcp_endpoint_hash(ks->ep, ks);
 	if (err) {
 		ks->kcp = NULL;
 		kcp_engine_destroy(kcp);
+		dst_cache_destroy(&ks->dst_cache);
 		return err;
 	}
 	WRITE_ONCE(ks->writable, true);

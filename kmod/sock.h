@@ -10,6 +10,7 @@
 #include <linux/in.h>
 #include <linux/in6.h>
 #include <linux/list.h>
+#include <net/dst_cache.h>
 #include <net/sock.h>
 
 #include "engine.h"
@@ -34,8 +35,10 @@ enum {
  * @kcp: the engine, once the socket has a peer (connected or accepted)
  * @cfg: the engine configuration, set by socket options before it exists
  * @profile: the name of the profile last applied
+ * @minrto_set: KCP_MINRTO was set since: KCP_NODELAY leaves it alone
  * @ep: the UDP endpoint the socket is bound to (a reference)
  * @peer: the remote UDP endpoint
+ * @dst_cache: the route to @peer (valid while @kcp exists)
  * @conv: the conversation id
  * @node: in @ep's session table, keyed by (peer, conv)
  * @timer: drives the engine at the times kcp_engine_check() gives
@@ -52,8 +55,10 @@ struct kcp_sock {
 	struct kcp_engine *kcp;
 	struct kcp_config cfg;
 	const char *profile;
+	bool minrto_set;
 	struct kcp_endpoint *ep;
 	union kcp_addr peer;
+	struct dst_cache dst_cache;
 	u32 conv;
 	struct hlist_node node;
 	struct hrtimer timer;

@@ -33,6 +33,8 @@ static const struct {
 	{ KCP_DEADLINK, offsetof(struct kcp_config, dead_link), false },
 	{ KCP_ACK_NODELAY, offsetof(struct kcp_config, ack_nodelay), true },
 	{ KCP_EARLY_RETRANSMIT, offsetof(struct kcp_config, early_retransmit), true },
+	{ KCP_WRITE_DELAY, offsetof(struct kcp_config, write_delay), true },
+	{ KCP_PACING, offsetof(struct kcp_config, pacing), true },
 };
 
 static int kcp_int_opt(int optname, bool *is_bool, size_t *offset)
@@ -68,9 +70,11 @@ static int kcp_apply_cfg(struct kcp_sock *ks, struct kcp_config *cfg)
 		err = kcp_engine_configure(ks->kcp, cfg, GFP_KERNEL);
 		if (err)
 			return err;
-		kcp_session_kick(ks);
 	}
 	ks->cfg = *cfg;
+	kcp_session_size_buffers(ks);
+	if (ks->kcp)
+		kcp_session_kick(ks);
 	return 0;
 }
 
@@ -96,8 +100,10 @@ static int kcp_set_profile(struct kcp_sock *ks, sockptr_t optval,
 	if (!found)
 		return -ENOENT;
 	err = kcp_apply_cfg(ks, &cfg);
-	if (!err)
+	if (!err) {
 		ks->profile = found;
+		ks->minrto_set = false;
+	}
 	return err;
 }
 
@@ -147,7 +153,12 @@ int kcp_setsockopt(struct socket *sock, int level, int optname,
 		*(bool *)((u8 *)&cfg + offset) = val;
 	else
 		*(u32 *)((u8 *)&cfg + offset) = val;
+	/* as ikcp_nodelay(): nodelay sets the RTO floor, unless set apart */
+	if (optname == KCP_NODELAY && !ks->minrto_set)
+		cfg.minrto = val ? KCP_RTO_MIN_NODELAY : KCP_RTO_MIN_DEFAULT;
 	err = kcp_apply_cfg(ks, &cfg);
+	if (!err && optname == KCP_MINRTO)
+		ks->minrto_set = true;
 out:
 	release_sock(&ks->sk);
 	return err;

@@ -75,8 +75,15 @@ struct sockaddr_kcp {
  * changes nothing; so does an optlen other than sizeof(int).
  *
  *   KCP_NODELAY        0..2: RTO backoff on timeout x2, x1.5, +rto/2;
- *                      nonzero also drops the first-transmission grace
- *   KCP_INTERVAL       10..5000 ms between flushes
+ *                      nonzero also drops the first-transmission grace.
+ *                      As ikcp_nodelay(), it sets KCP_MINRTO to 30 ms
+ *                      (nonzero) or 100 ms (0), unless KCP_MINRTO was set
+ *                      since the socket was created or took a profile
+ *   KCP_INTERVAL       10..5000 ms between periodic flushes, which do
+ *                      what is periodic: early retransmission and window
+ *                      probing, plus whatever KCP_WRITE_DELAY or
+ *                      KCP_ACK_NODELAY 0 holds for them. It is also the
+ *                      floor of the RTO's variance term, as in ikcp
  *   KCP_RESEND         0..1000: fast retransmit after this many ACKs skip a
  *                      segment (0: off)
  *   KCP_NC             0 or 1: 1 turns congestion control off
@@ -88,10 +95,27 @@ struct sockaddr_kcp {
  *                      stops (0: no limit)
  *   KCP_DEADLINK       1..1000 transmissions of one segment before the
  *                      session fails with ETIMEDOUT
- *   KCP_ACK_NODELAY    0 or 1: acknowledge at once, not at the next flush
- *   KCP_EARLY_RETRANSMIT 0 or 1 (default 1)
+ *   KCP_ACK_NODELAY    0 or 1: acknowledge each datagram as soon as it is
+ *                      processed (default 1; 0: at the next periodic
+ *                      flush, or with data, as ikcp and kcp-go do)
+ *   KCP_EARLY_RETRANSMIT 0 or 1 (default 1): resend a segment later ACKs
+ *                      skipped at the next periodic flush that sends
+ *                      nothing new (kcp-go's)
+ *   KCP_WRITE_DELAY    0 or 1 (default 0): 1 holds new data and
+ *                      retransmissions for the next periodic flush, which
+ *                      batches small writes as ikcp does (kcp-go's
+ *                      SetWriteDelay); 0 sends them as soon as they are
+ *                      due: data when it is written, within the window, a
+ *                      retransmission at its deadline
+ *   KCP_PACING         0 or 1 (default 1): spread a window of new segments
+ *                      over the measured round trip instead of sending it
+ *                      in one burst (bursts of 16 segments at most, or two
+ *                      milliseconds' worth), so that a receiver's socket
+ *                      buffer is not overrun
  *   KCP_PROFILE        a NUL-terminated name (set) of a built-in profile
- *                      that sets the tunables above at once; getsockopt
+ *                      that sets the tunables above at once (all but
+ *                      "ikcp" send at once: KCP_ACK_NODELAY 1,
+ *                      KCP_WRITE_DELAY 0, KCP_PACING 1); getsockopt
  *                      returns the name last set ("default" at first).
  *                      Unknown names fail with ENOENT.
  *   KCP_CONV           __u32, read only: the conversation id
@@ -117,6 +141,8 @@ enum {
 	KCP_PROFILE,
 	KCP_CONV,
 	KCP_INFO,
+	KCP_WRITE_DELAY,
+	KCP_PACING,
 };
 
 /**
