@@ -241,9 +241,30 @@ int main(int argc, char **argv)
 	/* the last ACKs of what we received */
 	if (o.expect)
 		usleep(200 * 1000);
-	if (o.verbose)
+	if (o.verbose) {
+		struct kcp_info info;
+		socklen_t len = sizeof(info);
+
 		fprintf(stderr, "kcpcat: sent %llu, received %llu bytes in %.2f s\n",
 			sent, got, seconds_since(&t0));
+		if (!o.tcp && !getsockopt(fd, SOL_KCP, KCP_INFO, &info, &len))
+			fprintf(stderr, "kcpcat: datagrams out %llu in %llu, segments out %llu, "
+				"retransmitted %llu (timeout %llu, fast %llu, early %llu), "
+				"srtt %u ms, rto %u ms, peer window %u, "
+				"data refused %llu, repeated %llu\n",
+				(unsigned long long)info.kcpi_out_pkts,
+				(unsigned long long)info.kcpi_in_pkts,
+				(unsigned long long)info.kcpi_out_segs,
+				(unsigned long long)(info.kcpi_retrans_timeout +
+						     info.kcpi_retrans_fast +
+						     info.kcpi_retrans_early),
+				(unsigned long long)info.kcpi_retrans_timeout,
+				(unsigned long long)info.kcpi_retrans_fast,
+				(unsigned long long)info.kcpi_retrans_early,
+				info.kcpi_srtt, info.kcpi_rto, info.kcpi_rmt_wnd,
+				(unsigned long long)info.kcpi_dropped_segs,
+				(unsigned long long)info.kcpi_repeat_segs);
+	}
 	close(fd);
 	return 0;
 }
