@@ -375,30 +375,39 @@ static int kcp_xmit6(struct kcp_endpoint *ep, const union kcp_addr *peer,
 }
 
 /**
+ * kcp_endpoint_alloc_skb() - an skb to build one datagram in
+ * @len: the most the datagram will hold
+ *
+ * Return: an empty skb with room for the IP and UDP headers in front and
+ * @len bytes at skb->data, or NULL.
+ */
+struct sk_buff *kcp_endpoint_alloc_skb(size_t len)
+{
+	unsigned int headroom = MAX_HEADER + sizeof(struct ipv6hdr) +
+				sizeof(struct udphdr);
+	struct sk_buff *skb;
+
+	skb = alloc_skb(headroom + len, GFP_ATOMIC);
+	if (skb)
+		skb_reserve(skb, headroom);
+	return skb;
+}
+
+/**
  * kcp_endpoint_xmit() - send one datagram from the endpoint
  * @ep: the endpoint
  * @peer: where to, of the endpoint's family
  * @cache: the route to @peer, looked up once and kept (WireGuard's way)
- * @buf: the datagram
- * @len: its length
+ * @skb: the datagram, from kcp_endpoint_alloc_skb(); consumed
  *
  * Safe in process and softirq context.
  *
  * Return: 0, or a negative errno (the datagram is then lost, as on a link).
  */
 int kcp_endpoint_xmit(struct kcp_endpoint *ep, const union kcp_addr *peer,
-		      struct dst_cache *cache, const void *buf, size_t len)
+		      struct dst_cache *cache, struct sk_buff *skb)
 {
-	unsigned int headroom = MAX_HEADER + sizeof(struct ipv6hdr) +
-				sizeof(struct udphdr);
-	struct sk_buff *skb;
 	int err;
-
-	skb = alloc_skb(headroom + len, GFP_ATOMIC);
-	if (!skb)
-		return -ENOMEM;
-	skb_reserve(skb, headroom);
-	skb_put_data(skb, buf, len);
 
 	local_bh_disable();
 	if (peer->sa.sa_family == AF_INET)

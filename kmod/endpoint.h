@@ -11,6 +11,7 @@
 #include "sock.h"
 
 struct dst_cache;
+struct sk_buff;
 struct net;
 struct socket;
 
@@ -49,8 +50,9 @@ int kcp_endpoint_hash(struct kcp_endpoint *ep, struct kcp_sock *ks);
 void kcp_endpoint_unhash(struct kcp_endpoint *ep, struct kcp_sock *ks);
 int kcp_endpoint_listen(struct kcp_endpoint *ep, struct kcp_sock *ks);
 void kcp_endpoint_unlisten(struct kcp_endpoint *ep, struct kcp_sock *ks);
+struct sk_buff *kcp_endpoint_alloc_skb(size_t len);
 int kcp_endpoint_xmit(struct kcp_endpoint *ep, const union kcp_addr *peer,
-		      struct dst_cache *cache, const void *buf, size_t len);
+		      struct dst_cache *cache, struct sk_buff *skb);
 int kcp_endpoints_init(void);
 void kcp_endpoints_exit(void);
 

@@ -144,6 +144,21 @@ void kcp_engine_destroy(struct kcp_engine *kcp)
 }
 
 /**
+ * kcp_engine_set_alloc() - build datagrams in buffers the caller provides
+ * @kcp: the engine, before its first flush
+ * @alloc: provides a buffer per datagram (see kcp_alloc_t)
+ *
+ * The engine's own MTU-sized buffer is then freed: an idle session holds
+ * none, and each datagram is built where it will be sent from.
+ */
+void kcp_engine_set_alloc(struct kcp_engine *kcp, kcp_alloc_t alloc)
+{
+	kcp->alloc = alloc;
+	kfree(kcp->buffer);
+	kcp->buffer = NULL;
+}
+
+/**
  * kcp_engine_configure() - change the tunables of a live engine
  * @kcp: the engine
  * @cfg: the new configuration
@@ -164,13 +179,15 @@ int kcp_engine_configure(struct kcp_engine *kcp,
 		return err;
 
 	if (cfg->mtu != kcp->cfg.mtu) {
-		u8 *buffer;
+		u8 *buffer = NULL;
 
 		if (kcp->nsnd_que || kcp->nsnd_buf)
 			return -EBUSY;
-		buffer = kmalloc(cfg->mtu, gfp);
-		if (!buffer)
-			return -ENOMEM;
+		if (!kcp->alloc) {
+			buffer = kmalloc(cfg->mtu, gfp);
+			if (!buffer)
+				return -ENOMEM;
+		}
 		kfree(kcp->buffer);
 		kcp->buffer = buffer;
 		kcp->mss = cfg->mtu - KCP_HDR_LEN;

@@ -116,6 +116,7 @@ struct kcp_config {
  * @out_pkts: datagrams emitted
  * @out_segs: segments emitted, of every kind
  * @out_bytes: datagram bytes emitted
+ * @out_errors: segments not emitted for want of a datagram buffer
  * @retrans_timeout: retransmissions because the RTO expired
  * @retrans_fast: retransmissions because cfg.resend ACKs skipped the segment
  * @retrans_early: early retransmissions (cfg.early_retransmit)
@@ -130,6 +131,7 @@ struct kcp_stats {
 	u64 out_pkts;
 	u64 out_segs;
 	u64 out_bytes;
+	u64 out_errors;
 	u64 retrans_timeout;
 	u64 retrans_fast;
 	u64 retrans_early;
@@ -148,6 +150,20 @@ struct kcp_stats {
  */
 typedef int (*kcp_output_t)(struct kcp_engine *kcp, const void *buf,
 			    size_t len, void *priv);
+
+/**
+ * typedef kcp_alloc_t - room for the next datagram, where it will be sent from
+ * @kcp: the engine
+ * @size: bytes needed (the MTU)
+ * @priv: the pointer given to kcp_engine_create()
+ *
+ * With one set (kcp_engine_set_alloc()), the engine builds each datagram
+ * in place, in the buffer the caller will send (an skb), and @output
+ * receives that buffer back. Nothing may sleep.
+ *
+ * Return: the buffer, or NULL: what would have gone in it is lost.
+ */
+typedef void *(*kcp_alloc_t)(struct kcp_engine *kcp, size_t size, void *priv);
 
 /* Copy application data in (from a user buffer, an iov_iter, memory). */
 typedef int (*kcp_copy_in_t)(void *dst, size_t len, void *from);
@@ -230,10 +246,12 @@ struct kcp_engine {
 	u32 ts_probe;
 	u32 probe_wait;
 
-	/* Output */
+	/* Output: the datagram being built, in @buffer or from @alloc */
 	u8 *buffer;
+	u8 *dgram;
 	u32 buffer_len;
 	kcp_output_t output;
+	kcp_alloc_t alloc;
 	void *priv;
 
 	struct kcp_stats stats;
@@ -257,6 +275,7 @@ struct kcp_engine *kcp_engine_create(u32 conv, const struct kcp_config *cfg,
 				     kcp_output_t output, void *priv,
 				     gfp_t gfp);
 void kcp_engine_destroy(struct kcp_engine *kcp);
+void kcp_engine_set_alloc(struct kcp_engine *kcp, kcp_alloc_t alloc);
 int kcp_engine_configure(struct kcp_engine *kcp,
 			 const struct kcp_config *cfg, gfp_t gfp);
 

@@ -21,6 +21,7 @@
 #include "wire.h"
 
 /* ACKs owed between two flushes; a full list is sent at once. */
+#define KCP_ACKLIST_MIN	8
 #define KCP_ACKLIST_MAX	256
 
 /**
@@ -161,12 +162,22 @@ static bool kcp_count_skips(struct kcp_engine *kcp, u32 maxack, u32 maxack_ts)
 /* Remember to acknowledge (sn, ts); a full list goes out at once. */
 static void kcp_ack_push(struct kcp_engine *kcp, u32 sn, u32 ts, gfp_t gfp)
 {
-	if (!kcp->acklist) {
-		kcp->acklist = kmalloc_array(2 * KCP_ACKLIST_MAX, sizeof(u32), gfp);
-		if (!kcp->acklist)
-			return;		/* the peer will retransmit */
-		kcp->ackcap = KCP_ACKLIST_MAX;
+	/*
+	 * The list starts small and doubles up to KCP_ACKLIST_MAX as a burst
+	 * needs it: ACKs usually leave with each datagram, and an idle
+	 * session should not hold 2 KiB for a list that is empty.
+	 */
+	if (kcp->ackcount == kcp->ackcap && kcp->ackcap < KCP_ACKLIST_MAX) {
+		u32 cap = kcp->ackcap ? 2 * kcp->ackcap : KCP_ACKLIST_MIN;
+		u32 *list = krealloc(kcp->acklist, 2 * cap * sizeof(u32), gfp);
+
+		if (list) {
+			kcp->acklist = list;
+			kcp->ackcap = cap;
+		}
 	}
+	if (!kcp->ackcap)
+		return;		/* no memory: the peer will retransmit */
 	if (kcp->ackcount == kcp->ackcap)
 		kcp_engine_flush_acks(kcp);
 	kcp->acklist[2 * kcp->ackcount] = sn;

@@ -182,22 +182,36 @@ static void kcp_flush_buffer(struct kcp_engine *kcp)
 		return;
 	kcp->stats.out_pkts++;
 	kcp->stats.out_bytes += kcp->buffer_len;
-	kcp->output(kcp, kcp->buffer, kcp->buffer_len, kcp->priv);
+	kcp->output(kcp, kcp->dgram, kcp->buffer_len, kcp->priv);
 	kcp->buffer_len = 0;
+	kcp->dgram = NULL;
 }
 
-/* Append a header to the datagram being built, sending it first if full. */
+/*
+ * Append a header to the datagram being built, sending it first if full.
+ * Return: where hdr->len bytes of payload go, or NULL when no buffer could
+ * be had: the segment is lost, as on a link, and recovered as a loss is.
+ */
 static u8 *kcp_emit(struct kcp_engine *kcp, const struct kcp_hdr *hdr)
 {
 	u8 *at;
 
 	if (kcp->buffer_len + KCP_HDR_LEN + hdr->len > kcp->cfg.mtu)
 		kcp_flush_buffer(kcp);
-	at = kcp->buffer + kcp->buffer_len;
+	if (!kcp->dgram) {
+		kcp->dgram = kcp->alloc ?
+			     kcp->alloc(kcp, kcp->cfg.mtu, kcp->priv) :
+			     kcp->buffer;
+		if (!kcp->dgram) {
+			kcp->stats.out_errors++;
+			return NULL;
+		}
+	}
+	at = kcp->dgram + kcp->buffer_len;
 	kcp_hdr_encode(at, hdr);
 	kcp->buffer_len += KCP_HDR_LEN + hdr->len;
 	kcp->stats.out_segs++;
-	return at + KCP_HDR_LEN;	/* where hdr->len bytes of payload go */
+	return at + KCP_HDR_LEN;
 }
 
 /* Every segment carries our window and cumulative ack. */
@@ -450,6 +464,7 @@ static void kcp_flush_data(struct kcp_engine *kcp, struct kcp_seg *first,
 	bool timeout = false, fast = false;
 	struct kcp_seg *seg;
 	struct kcp_hdr hdr;
+	u8 *payload;
 
 	if (!(what & KCP_FLUSH_RETRANSMIT)) {
 		if (!first)
@@ -500,7 +515,9 @@ static void kcp_flush_data(struct kcp_engine *kcp, struct kcp_seg *first,
 		hdr.ts = seg->ts;
 		hdr.sn = seg->sn;
 		hdr.len = seg->len;
-		memcpy(kcp_emit(kcp, &hdr), seg->data, seg->len);
+		payload = kcp_emit(kcp, &hdr);
+		if (payload)
+			memcpy(payload, seg->data, seg->len);
 		if (seg->xmit >= kcp->cfg.dead_link)
 			kcp->dead = true;
 		kcp_note_pending(kcp, seg);

@@ -24,12 +24,24 @@
 #include "sock.h"
 #include "wire.h"
 
+/* The engine builds each datagram in place, in the skb that carries it. */
+static void *kcp_session_alloc(struct kcp_engine *kcp, size_t size, void *priv)
+{
+	struct kcp_sock *ks = priv;
+
+	ks->tx_skb = kcp_endpoint_alloc_skb(size);
+	return ks->tx_skb ? ks->tx_skb->data : NULL;
+}
+
 static int kcp_session_output(struct kcp_engine *kcp, const void *buf,
 			      size_t len, void *priv)
 {
 	struct kcp_sock *ks = priv;
+	struct sk_buff *skb = ks->tx_skb;
 
-	return kcp_endpoint_xmit(ks->ep, &ks->peer, &ks->dst_cache, buf, len);
+	ks->tx_skb = NULL;
+	skb_put(skb, len);
+	return kcp_endpoint_xmit(ks->ep, &ks->peer, &ks->dst_cache, skb);
 }
 
 /* Below the send buffer, and not more than two windows queued. */
@@ -248,6 +260,7 @@ int kcp_session_start(struct kcp_sock *ks, gfp_t gfp)
 	kcp = kcp_engine_create(ks->conv, &ks->cfg, kcp_session_output, ks, gfp);
 	if (IS_ERR(kcp))
 		return PTR_ERR(kcp);
+	kcp_engine_set_alloc(kcp, kcp_session_alloc);
 	err = dst_cache_init(&ks->dst_cache, gfp);
 	if (err) {
 		kcp_engine_destroy(kcp);

@@ -39,6 +39,7 @@ enum {
  * @ep: the UDP endpoint the socket is bound to (a reference)
  * @peer: the remote UDP endpoint
  * @dst_cache: the route to @peer (valid while @kcp exists)
+ * @tx_skb: the datagram the engine is building, during a flush
  * @conv: the conversation id
  * @node: in @ep's session table, keyed by (peer, conv)
  * @timer: drives the engine at the times kcp_engine_check() gives
@@ -59,6 +60,7 @@ struct kcp_sock {
 	struct kcp_endpoint *ep;
 	union kcp_addr peer;
 	struct dst_cache dst_cache;
+	struct sk_buff *tx_skb;
 	u32 conv;
 	struct hlist_node node;
 	struct hrtimer timer;

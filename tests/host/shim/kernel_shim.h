@@ -90,6 +90,22 @@ static inline void kfree(const void *p)
 	free((void *)p);
 }
 
+/* As the kernel's: NULL grows from nothing; on failure @p is kept. */
+static inline void *krealloc(const void *p, size_t size, int gfp)
+{
+	void *q;
+
+	(void)gfp;
+	if (shim_fail_alloc_after == 0)
+		return NULL;
+	if (shim_fail_alloc_after > 0)
+		shim_fail_alloc_after--;
+	q = realloc((void *)p, size ? size : 1);
+	if (q && !p)
+		shim_live_allocs++;
+	return q;
+}
+
 #define kmalloc(size, gfp)	shim_alloc((size), false)
 #define kzalloc(size, gfp)	shim_alloc((size), true)
 #define kmalloc_array(n, size, gfp) \
