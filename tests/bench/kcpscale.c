@@ -1,0 +1,398 @@
+// SPDX-License-Identifier: MIT OR GPL-2.0
+/*
+ * kcpscale: many sessions on one listener, the cost of each, and what
+ * they cost while idle. One process, both ends: the listener lives in one
+ * network namespace and the connecting sockets in another (setns()), so
+ * the phases can be timed and measured exactly.
+ *
+ *   kcpscale [-n SESSIONS] [-i IDLE_S] [-p PORT] [--tcp] [--profile NAME]
+ *            SERVER_NETNS SERVER_ADDR CLIENT_NETNS CLIENT_ADDR
+ *
+ * ("-" as a namespace stays in the current one.) Phases:
+ *   0  idle baseline: timer expirations over IDLE_S seconds, slab total
+ *   1  the listener and SESSIONS client sockets (KCP: bound to one shared
+ *      local port and connect()ed, which sends nothing; TCP: socket() only)
+ *   2  establish: KCP clients send one byte each (KCP has no handshake:
+ *      the first data makes a session), TCP clients connect(); the
+ *      listener accepts SESSIONS (and reads the byte); timed until the
+ *      last accept, then until every client's SIOCOUTQ is 0
+ *   3  idle: timer expirations over IDLE_S seconds, slab total
+ * Prints one JSON line. Kernel memory is /proc/meminfo's Slab: "per pair"
+ * is (phase 3 - phase 0) / SESSIONS, both ends of every session being in
+ * this kernel; "listener side" is (phase 3 - phase 1) / SESSIONS (for KCP
+ * the accepted sessions, for TCP both ends' connection state). Timer
+ * expirations are the timer:hrtimer_expire_entry and timer_expire_entry
+ * trace events (tracefs), counted per CPU ring buffer.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdbool.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <linux/kcp.h>
+#include <linux/sockios.h>
+
+#include "libkcp.h"
+
+struct scale {
+	int n, port, tcp;
+	double idle;
+	const char *profile;
+	const char *srv_ns, *srv_addr, *cli_ns, *cli_addr;
+	const char *tracefs;
+	int lfd, *cli, *acc;
+};
+
+struct wakeups {
+	unsigned long long events, kcp;
+	double per_s;
+};
+
+static double now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+static void die(const char *what)
+{
+	fprintf(stderr, "kcpscale: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static long slab_kb(void)
+{
+	char line[256];
+	long kb = -1;
+	FILE *f = fopen("/proc/meminfo", "re");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Slab: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+static int put(const char *dir, const char *file, const char *value)
+{
+	char path[256];
+	int fd, ok;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ok = write(fd, value, strlen(value)) == (ssize_t)strlen(value);
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+/* Entries plus overruns of every CPU's ring buffer: all events logged. */
+static unsigned long long trace_events(const char *t)
+{
+	unsigned long long total = 0, v;
+	char path[256], line[128];
+	int cpu;
+
+	for (cpu = 0; cpu < 1024; cpu++) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/per_cpu/cpu%d/stats", t, cpu);
+		f = fopen(path, "re");
+		if (!f)
+			break;
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, "entries: %llu", &v) == 1 ||
+			    sscanf(line, "overrun: %llu", &v) == 1)
+				total += v;
+		fclose(f);
+	}
+	return total;
+}
+
+/* Expirations whose callback is kcp.ko's, from the text of the buffer. */
+static unsigned long long trace_kcp(const char *t)
+{
+	unsigned long long n = 0;
+	char path[256], line[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/trace", t);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		n += strstr(line, "function=kcp") != NULL;
+	fclose(f);
+	return n;
+}
+
+static int count_wakeups(const struct scale *s, struct wakeups *w)
+{
+	const char *t = s->tracefs;
+	double t0;
+
+	if (put(t, "tracing_on", "0") || put(t, "trace", "") ||
+	    put(t, "buffer_size_kb", "4096") ||
+	    put(t, "events/timer/hrtimer_expire_entry/enable", "1") ||
+	    put(t, "events/timer/timer_expire_entry/enable", "1"))
+		return -1;
+	put(t, "tracing_on", "1");
+	t0 = now();
+	usleep((useconds_t)(s->idle * 1e6));
+	put(t, "tracing_on", "0");
+	w->per_s = now() - t0;
+	w->events = trace_events(t);
+	w->kcp = trace_kcp(t);
+	w->per_s = w->events / w->per_s;
+	put(t, "events/timer/hrtimer_expire_entry/enable", "0");
+	put(t, "events/timer/timer_expire_entry/enable", "0");
+	put(t, "trace", "");
+	return 0;
+}
+
+static void enter(const char *ns)
+{
+	char path[256];
+	int fd;
+
+	if (!strcmp(ns, "-"))
+		return;
+	snprintf(path, sizeof(path), "/run/netns/%s", ns);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || setns(fd, CLONE_NEWNET))
+		die(path);
+	close(fd);
+}
+
+/* AF_KCP or AF_INET address @addr:@port in whichever the socket needs. */
+static socklen_t address(const struct scale *s, const char *addr, int port,
+			 struct sockaddr_kcp *k)
+{
+	char p[16];
+
+	snprintf(p, sizeof(p), "%d", port);
+	memset(k, 0, sizeof(*k));
+	if (s->tcp) {
+		struct sockaddr_in *in = (struct sockaddr_in *)k;
+
+		in->sin_family = AF_INET;
+		in->sin_port = htons(port);
+		if (inet_pton(AF_INET, addr, &in->sin_addr) != 1)
+			die("address");
+		return sizeof(*in);
+	}
+	if (kcp_resolve(addr, p, 0, k))
+		die("kcp_resolve");
+	return sizeof(*k);
+}
+
+static int new_socket(const struct scale *s)
+{
+	int fd = s->tcp ? socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0) :
+			  kcp_socket(SOCK_STREAM | SOCK_NONBLOCK);
+
+	if (fd < 0)
+		die("socket");
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &(int){ 1 }, sizeof(int));
+	if (s->profile && !s->tcp &&
+	    setsockopt(fd, SOL_KCP, KCP_PROFILE, s->profile, strlen(s->profile) + 1))
+		die("KCP_PROFILE");
+	return fd;
+}
+
+static void setup(struct scale *s)
+{
+	struct sockaddr_kcp a;
+	socklen_t len;
+	int i;
+
+	enter(s->srv_ns);
+	s->lfd = new_socket(s);
+	len = address(s, s->srv_addr, s->port, &a);
+	if (bind(s->lfd, (struct sockaddr *)&a, len) || listen(s->lfd, 4096))
+		die("listener");
+	enter(s->cli_ns);
+	for (i = 0; i < s->n; i++) {
+		s->cli[i] = new_socket(s);
+		if (s->tcp)
+			continue;
+		/* one shared client endpoint: sessions differ by conv */
+		len = address(s, s->cli_addr, s->port + 1, &a);
+		if (bind(s->cli[i], (struct sockaddr *)&a, len))
+			die("bind client");
+		len = address(s, s->srv_addr, s->port, &a);
+		if (connect(s->cli[i], (struct sockaddr *)&a, len))
+			die("connect");
+	}
+}
+
+static int accept_some(struct scale *s, int *accepted)
+{
+	char byte;
+	int fd;
+
+	while (*accepted < s->n) {
+		fd = accept4(s->lfd, NULL, NULL, SOCK_NONBLOCK);
+		if (fd < 0)
+			return errno == EAGAIN || errno == EINTR ? 0 : -1;
+		s->acc[(*accepted)++] = fd;
+		recv(fd, &byte, 1, 0);
+	}
+	return 0;
+}
+
+/* Seconds until SESSIONS are accepted, or < 0 after a minute. */
+static double establish(struct scale *s)
+{
+	struct sockaddr_kcp a;
+	socklen_t len = address(s, s->srv_addr, s->port, &a);
+	int i, accepted = 0;
+	double t0 = now();
+
+	for (i = 0; i < s->n; i++) {
+		if (s->tcp) {
+			if (connect(s->cli[i], (struct sockaddr *)&a, len) &&
+			    errno != EINPROGRESS)
+				die("connect");
+		} else if (send(s->cli[i], "x", 1, MSG_NOSIGNAL) != 1) {
+			die("send");
+		}
+		if (accept_some(s, &accepted))
+			die("accept");
+	}
+	while (accepted < s->n && now() - t0 < 60) {
+		struct pollfd p = { .fd = s->lfd, .events = POLLIN };
+
+		poll(&p, 1, 100);
+		if (accept_some(s, &accepted))
+			die("accept");
+	}
+	return accepted < s->n ? -1 : now() - t0;
+}
+
+/* Every client's byte acknowledged (TCP: no byte); false on timeout. */
+static bool settle(struct scale *s)
+{
+	double t0 = now();
+	int i, outq, pending;
+
+	do {
+		pending = 0;
+		for (i = 0; i < s->n; i++)
+			if (ioctl(s->cli[i], SIOCOUTQ, &outq) || outq)
+				pending++;
+		if (!pending)
+			return true;
+		usleep(50000);
+	} while (now() - t0 < 60);
+	return false;
+}
+
+static void parse(int argc, char **argv, struct scale *s)
+{
+	static const struct option longopts[] = {
+		{ "tcp", no_argument, NULL, 't' },
+		{ "profile", required_argument, NULL, 'P' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "n:i:p:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'n': s->n = atoi(optarg); break;
+		case 'i': s->idle = atof(optarg); break;
+		case 'p': s->port = atoi(optarg); break;
+		case 't': s->tcp = 1; break;
+		case 'P': s->profile = optarg; break;
+		default: goto usage;
+		}
+	}
+	if (argc - optind != 4 || s->n < 1 || s->idle <= 0 || s->port < 1 ||
+	    s->port > 65534)
+		goto usage;
+	s->srv_ns = argv[optind];
+	s->srv_addr = argv[optind + 1];
+	s->cli_ns = argv[optind + 2];
+	s->cli_addr = argv[optind + 3];
+	return;
+usage:
+	fprintf(stderr, "usage: kcpscale [-n SESSIONS] [-i IDLE_S] [-p PORT] [--tcp] "
+		"[--profile NAME] SERVER_NETNS SERVER_ADDR CLIENT_NETNS CLIENT_ADDR\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	struct scale s = { .n = 10000, .idle = 10, .port = 7000 };
+	struct rlimit rl;
+	struct wakeups w0, w1;
+	long slab0, slab1, slab3;
+	double est, t_ack;
+	bool acked;
+	int i;
+
+	parse(argc, argv, &s);
+	s.tracefs = access("/sys/kernel/tracing/trace", F_OK) ?
+		    "/sys/kernel/debug/tracing" : "/sys/kernel/tracing";
+	rl.rlim_cur = rl.rlim_max = 2 * s.n + 64;
+	if (setrlimit(RLIMIT_NOFILE, &rl))
+		die("RLIMIT_NOFILE");
+	s.cli = calloc(s.n, sizeof(int));
+	s.acc = calloc(s.n, sizeof(int));
+	if (!s.cli || !s.acc)
+		die("calloc");
+
+	sleep(1);
+	if (count_wakeups(&s, &w0))
+		die("tracefs");
+	slab0 = slab_kb();
+	setup(&s);
+	slab1 = slab_kb();
+	est = establish(&s);
+	if (est < 0) {
+		fprintf(stderr, "kcpscale: not every session was accepted in 60 s\n");
+		return 1;
+	}
+	t_ack = now();
+	acked = settle(&s);
+	t_ack = now() - t_ack;
+	sleep(1);
+	slab3 = slab_kb();
+	if (count_wakeups(&s, &w1))
+		die("tracefs");
+	printf("{\"type\":\"scale\",\"transport\":\"%s\",\"profile\":\"%s\","
+	       "\"sessions\":%d,\"establish_s\":%.3f,\"sessions_per_s\":%.0f,"
+	       "\"all_acked\":%s,\"ack_wait_s\":%.3f,"
+	       "\"slab_kb\":[%ld,%ld,%ld],\"bytes_per_pair\":%.0f,"
+	       "\"bytes_listener_side\":%.0f,\"idle_s\":%.1f,"
+	       "\"wakeups_baseline_per_s\":%.1f,\"wakeups_idle_per_s\":%.1f,"
+	       "\"wakeups_added_per_s\":%.1f,\"kcp_timer_events\":%llu}\n",
+	       s.tcp ? "tcp" : "kcp", s.tcp ? "" : s.profile ? s.profile : "default",
+	       s.n, est, s.n / est, acked ? "true" : "false", t_ack,
+	       slab0, slab1, slab3, (slab3 - slab0) * 1024.0 / s.n,
+	       (slab3 - slab1) * 1024.0 / s.n, s.idle, w0.per_s, w1.per_s,
+	       w1.per_s - w0.per_s, w1.kcp);
+	fflush(stdout);
+	for (i = 0; i < s.n; i++) {
+		close(s.cli[i]);
+		close(s.acc[i]);
+	}
+	close(s.lfd);
+	return acked ? 0 : 1;
+}
