@@ -9,6 +9,8 @@
 #   make check           run every test tier, print "N passed, N failed"
 #   make kunit | unit | interop | vm-check    one tier of the tests
 #   make style           checkpatch --strict and sparse on the module
+#   make bench           kcp.ko beside kcp-go and TCP in a VM: bench/results/
+#                        (BENCH_KERNEL=6.12 for the other guest kernel)
 #
 # Kbuild (next to this file) describes the module; this Makefile only drives.
 
@@ -54,6 +56,10 @@ demo: deps
 style: deps
 	tests/style
 
+BENCH_KERNEL ?= 6.1
+bench: deps
+	tests/bench/run --kernel $(BENCH_KERNEL)
+
 print-kdir:
 	@echo $(KDIR)
 
@@ -62,5 +68,7 @@ clean:
 		find kmod -name '*.o' -o -name '*.ko' -o -name '*.mod*' -o -name '.*.cmd' | xargs rm -f
 	$(MAKE) -C userspace clean
 	$(MAKE) -C tests/unit clean
+	$(MAKE) -C tests/bench clean
 
-.PHONY: all deps module userspace kunit unit interop vm-check check demo style print-kdir clean
+.PHONY: all deps module userspace kunit unit interop vm-check check demo style bench \
+	print-kdir clean

@@ -16,6 +16,7 @@ packages=(
 	sparse clang libclang-rt-14-dev
 	libnl-3-dev libnl-genl-3-dev pkg-config
 	golang-go golang-github-xtaci-kcp-dev
+	gnuplot-nox
 )
 
 missing=()

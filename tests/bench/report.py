@@ -1,0 +1,488 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT OR GPL-2.0
+"""Render make bench's report from what the guest and the host printed.
+
+    report.py --raw DIR --out DIR --kernel VERSION [--smoke]
+
+Reads DIR/*.log ("@@bench {json}" lines from tests/bench/guest.sh),
+sim.txt (kcpsim's table) and footprint.txt (tests/bench/run), writes
+report.md, results.json and the PNG plots (gnuplot) into --out, and
+prints the headline ratios. Every ratio is of two figures of the same
+run; nothing here is compared with another machine.
+"""
+import argparse
+import datetime
+import glob
+import json
+import os
+import subprocess
+import sys
+
+IMPL_NAMES = {
+    "kcpko-kcpgo": "kcp.ko, kcp-go's parameters",
+    "kcpko-fast3": "kcp.ko, profile fast3",
+    "kcpko-wan": "kcp.ko, profile wan",
+    "kcpko-default": "kcp.ko, profile default",
+    "kcpko": "kcp.ko",
+    "kcpgo": "kcp-go (userspace)",
+    "tcp": "TCP",
+    "udp": "UDP ceiling",
+    "kcp": "kcp.ko",
+}
+RUST_BINARY = 2.6e6     # bytes, quoted in issue 8, not measured here
+RUST_LIBRARY = 312e3
+
+
+def name(impl):
+    return IMPL_NAMES.get(impl, impl)
+
+
+def ratio(a, b):
+    if a is None or b is None or not b:
+        return None
+    return a / b
+
+
+def fmt(v, digits=1):
+    if v is None:
+        return "–"
+    if isinstance(v, int):
+        return str(v)
+    return "%.*f" % (digits, v)
+
+
+def fx(v):
+    if v is None:
+        return "–"
+    return ("%.3f×" if v < 0.1 else "%.2f×") % v
+
+
+def load_cases(raw):
+    cases = []
+    for path in sorted(glob.glob(os.path.join(raw, "*.log"))):
+        with open(path, errors="replace") as f:
+            for line in f:
+                if not line.startswith("@@bench "):
+                    continue
+                try:
+                    cases.append(json.loads(line[len("@@bench "):]))
+                except json.JSONDecodeError as e:
+                    cases.append({"part": "broken", "impl": path, "loss": None,
+                                  "window": None, "result": {"error": str(e)}})
+    return cases
+
+
+def pick(cases, part, impl=None, loss=None, window=None):
+    for c in cases:
+        if c.get("part") != part:
+            continue
+        if impl is not None and c.get("impl") != impl:
+            continue
+        if loss is not None and c.get("loss") != loss:
+            continue
+        if window is not None and c.get("window") != window:
+            continue
+        r = c.get("result", {})
+        return None if "error" in r else r
+    return None
+
+
+def ordered(values):
+    seen = []
+    for v in values:
+        if v not in seen:
+            seen.append(v)
+    return seen
+
+
+def gnuplot(script, cwd):
+    try:
+        subprocess.run(["gnuplot"], input=script, text=True, cwd=cwd, check=True,
+                       capture_output=True)
+        return True
+    except (OSError, subprocess.CalledProcessError) as e:
+        err = getattr(e, "stderr", "") or str(e)
+        print("report: gnuplot failed: %s" % err.strip(), file=sys.stderr)
+        return False
+
+
+# ---------------------------------------------------------------- latency
+
+def latency(cases, out, md, heads, data):
+    rows = [c for c in cases if c.get("part") == "latency"]
+    if not rows:
+        return
+    losses = ordered(c["loss"] for c in rows)
+    impls = ordered(c["impl"] for c in rows)
+    md.append("## Latency under loss\n")
+    md.append("Request/response through netem on both sides of the veth pair: "
+              "25 ms delay each way, the loss rate each way, 64-byte messages "
+              "(kcpperf records, header included) every 20 ms on a fixed "
+              "schedule, RTT timed from when each message was due. Ratios are "
+              "kcp.ko with kcp-go's parameters over the other; below 1 is better "
+              "for kcp.ko.\n")
+    base = "kcpko-kcpgo"
+    data["latency"] = {}
+    for loss in losses:
+        md.append("### %s%% loss each way\n" % loss)
+        md.append("| implementation | avg ms | p50 | p90 | p99 | max | unanswered "
+                  "| retrans | wire B/B | kcp.ko avg ÷ this | kcp.ko p99 ÷ this |")
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|")
+        ref = pick(cases, "latency", base, loss)
+        curves = []
+        for impl in impls:
+            r = pick(cases, "latency", impl, loss)
+            c = next(c for c in rows if c["impl"] == impl and c["loss"] == loss) \
+                if any(c["impl"] == impl and c["loss"] == loss for c in rows) else None
+            if c is None:
+                continue
+            if r is None:
+                md.append("| %s | failed: %s |||||||||| " %
+                          (name(impl), c["result"].get("error", "?")[:80]))
+                continue
+            q = r["rtt_ms"]
+            data["latency"].setdefault(str(loss), {})[impl] = {
+                k: q[k] for k in ("avg", "p50", "p90", "p99", "max")}
+            rel_avg = ratio(ref["rtt_ms"]["avg"], q["avg"]) if ref else None
+            rel_p99 = ratio(ref["rtt_ms"]["p99"], q["p99"]) if ref else None
+            md.append("| %s | %s | %s | %s | %s | %s | %d | %d | %s | %s | %s |" % (
+                name(impl), fmt(q["avg"]), fmt(q["p50"]), fmt(q["p90"]),
+                fmt(q["p99"]), fmt(q["max"]), r["lost"], r["retrans"]["total"],
+                fmt(r["wire_per_payload"], 2),
+                "" if impl == base else fx(rel_avg),
+                "" if impl == base else fx(rel_p99)))
+            samples = r.get("rtt_samples_ms", [])
+            if samples:
+                fn = "cdf_%s_%s.dat" % (loss, impl)
+                with open(os.path.join(out, "plots", fn), "w") as f:
+                    for i, v in enumerate(samples):
+                        f.write("%.3f %.5f\n" % (v, (i + 1) / r["pings"]))
+                curves.append((fn, name(impl)))
+        md.append("")
+        if curves:
+            png = "latency_cdf_loss%s.png" % loss
+            plot = ", ".join("'%s' using 1:2 with steps lw 2 title \"%s\"" % c
+                             for c in curves)
+            if gnuplot("set terminal pngcairo size 900,540 font ',10'\n"
+                       "set output '../%s'\n"
+                       "set title 'RTT CDF, 25 ms each way, %s%% loss each way'\n"
+                       "set xlabel 'round-trip time (ms)'\nset ylabel 'fraction "
+                       "of messages answered'\nset logscale x\nset grid\n"
+                       "set key bottom right\nset yrange [0:1]\nplot %s\n"
+                       % (png, loss, plot), os.path.join(out, "plots")):
+                md.append("![RTT CDF at %s%% loss](%s)\n" % (loss, png))
+        if ref:
+            for other in ("tcp", "kcpgo"):
+                r = pick(cases, "latency", other, loss)
+                if r and loss in (5, 10, 20):
+                    heads.append(
+                        "latency, %s%% loss: kcp.ko avg %.0f ms, p99 %.0f ms = %s / %s of %s's"
+                        % (loss, ref["rtt_ms"]["avg"], ref["rtt_ms"]["p99"],
+                           fx(ratio(ref["rtt_ms"]["avg"], r["rtt_ms"]["avg"])),
+                           fx(ratio(ref["rtt_ms"]["p99"], r["rtt_ms"]["p99"])),
+                           name(other)))
+
+
+# ---------------------------------------------------------------- bulk
+
+def bulk(cases, out, md, heads, data):
+    rows = [c for c in cases if c.get("part") == "bulk"]
+    if not rows:
+        return
+    losses = ordered(c["loss"] for c in rows)
+    windows = ordered(c["window"] for c in rows if c["window"] is not None)
+    size = next((c["result"].get("bytes_sent") for c in rows
+                 if c["result"].get("bytes_sent")), None)
+    md.append("## Bulk transfer\n")
+    md.append("%s from namespace a to b, 1 ms netem delay each way; every KCP "
+              "runs nodelay 1, interval 10, resend 2, nc 1 with both windows at "
+              "the column's value (kcp.ko and kcp-go alike). Goodput is what the "
+              "receiver got over the time from ACCEPT to END. CPU is the whole "
+              "guest's busy time (/proc/stat, both ends, softirq included) per "
+              "MiB delivered. Wire is IP bytes both ways per payload byte. TCP "
+              "and the UDP ceiling have no window: one run per loss rate.\n"
+              % ("%d MiB" % (size >> 20) if size else "A fixed byte count"))
+    md.append("| loss | window | implementation | goodput Mbit/s | ÷ TCP | ÷ kcp-go "
+              "| ÷ UDP ceiling | guest CPU s/MiB | CPU ÷ kcp-go | wire B/B | retrans |")
+    md.append("|---|---|---|---|---|---|---|---|---|---|---|")
+    data["bulk"] = {}
+    for loss in losses:
+        tcp = pick(cases, "bulk", "tcp", loss)
+        udp = pick(cases, "bulk", "udp", loss)
+        mbit = lambda r: r["bits_per_second"] / 1e6 if r else None
+        dat = []
+        for w in windows + [None]:
+            for c in rows:
+                if c["loss"] != loss or c["window"] != w:
+                    continue
+                impl, r = c["impl"], c["result"]
+                if "error" in r:
+                    md.append("| %s%% | %s | %s | failed: %s ||||||| " % (
+                        loss, w or "–", name(impl), r["error"][:80]))
+                    continue
+                go = pick(cases, "bulk", "kcpgo", loss, w) if w else None
+                cpu = r.get("cpu", {}).get("host_s_per_mib")
+                if impl == "udp":
+                    cpu = r["host_s"] / (r["bytes_received"] / 2**20) \
+                        if r.get("bytes_received") else None
+                data["bulk"].setdefault(str(loss), {})["%s/%s" % (impl, w)] = {
+                    "mbit": mbit(r), "cpu_s_per_mib": cpu}
+                md.append("| %s%% | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+                    loss, w or "–", name(impl), fmt(mbit(r)),
+                    "" if impl == "tcp" else fx(ratio(mbit(r), mbit(tcp))),
+                    "" if impl in ("kcpgo", "tcp", "udp") else fx(ratio(mbit(r), mbit(go))),
+                    "" if impl == "udp" else fx(ratio(mbit(r), mbit(udp))),
+                    fmt(cpu, 3),
+                    "" if impl in ("kcpgo", "tcp", "udp") or not go else
+                    fx(ratio(cpu, go["cpu"]["host_s_per_mib"])),
+                    fmt(r.get("wire_per_payload"), 3) + ("*" if r.get("wire_estimated") else ""),
+                    r["retrans"]["total"] if "retrans" in r else "–"))
+            if w is not None:
+                ko = pick(cases, "bulk", "kcpko", loss, w)
+                go = pick(cases, "bulk", "kcpgo", loss, w)
+                dat.append("%s %s %s" % (w, fmt(mbit(ko), 2) if ko else "?",
+                                         fmt(mbit(go), 2) if go else "?"))
+        if dat:
+            fn = "goodput_loss%s.dat" % loss
+            with open(os.path.join(out, "plots", fn), "w") as f:
+                f.write("\n".join(d.replace("–", "?") for d in dat) + "\n")
+            lines = ""
+            if tcp:
+                lines += ", %f with lines lw 2 dt 2 title 'TCP'" % mbit(tcp)
+            if udp:
+                lines += ", %f with lines lw 2 dt 3 title 'UDP ceiling'" % mbit(udp)
+            png = "goodput_loss%s.png" % loss
+            if gnuplot("set terminal pngcairo size 900,540 font ',10'\n"
+                       "set output '../%s'\nset datafile missing '?'\n"
+                       "set title 'Goodput, 1 ms each way, %s%% loss each way'\n"
+                       "set ylabel 'Mbit/s'\nset xlabel 'KCP window (segments)'\n"
+                       "set style data histograms\n"
+                       "set style histogram clustered gap 1\n"
+                       "set style fill solid 0.8 border -1\nset grid ytics\n"
+                       "set yrange [0:*]\nset xrange [-0.5:%d.5]\nset key outside right top\n"
+                       "plot '%s' using 2:xtic(1) title 'kcp.ko', '' using 3 "
+                       "title 'kcp-go'%s\n" % (png, loss, len(dat) - 1, fn, lines),
+                       os.path.join(out, "plots")):
+                md_plot = "![goodput at %s%% loss](%s)" % (loss, png)
+                data.setdefault("_plots", []).append(md_plot)
+        for w in windows:
+            ko = pick(cases, "bulk", "kcpko", loss, w)
+            go = pick(cases, "bulk", "kcpgo", loss, w)
+            if ko and w == (1024 if 1024 in windows else windows[0]):
+                heads.append(
+                    "bulk, window %s, %s%% loss: kcp.ko %.0f Mbit/s = %s kcp-go, %s TCP, "
+                    "%s UDP ceiling; guest CPU per MiB %s kcp-go's, %s TCP's"
+                    % (w, loss, mbit(ko), fx(ratio(mbit(ko), mbit(go))),
+                       fx(ratio(mbit(ko), mbit(tcp))), fx(ratio(mbit(ko), mbit(udp))),
+                       fx(ratio(ko["cpu"]["host_s_per_mib"],
+                                go["cpu"]["host_s_per_mib"] if go else None)),
+                       fx(ratio(ko["cpu"]["host_s_per_mib"],
+                                tcp["cpu"]["host_s_per_mib"] if tcp else None))))
+    md.append("\n\\* TCP's wire bytes are an estimate: tcpi_bytes_sent (payload, "
+              "retransmissions included) plus 52 bytes of IPv4+TCP header (with "
+              "timestamps) per segment sent, both ends; SACK options are not "
+              "counted.\n")
+    md.extend(p + "\n" for p in data.pop("_plots", []))
+
+
+# ---------------------------------------------------------------- scale
+
+def scale(cases, md, heads, data):
+    kcp = pick(cases, "scale", "kcp")
+    tcp = pick(cases, "scale", "tcp")
+    if not kcp and not tcp:
+        return
+    md.append("## Many sessions on one listener\n")
+    md.append("tests/bench/kcpscale: the listener in namespace b, every client "
+              "socket in a (KCP clients share one local UDP port and differ by "
+              "conv); KCP sessions run profile fast3 (10 ms interval). Establish: "
+              "from the first client's first byte (KCP has no handshake) or "
+              "connect() (TCP) to the last accept(). Memory: /proc/meminfo Slab "
+              "after all are established and idle, minus before any existed, per "
+              "session; both ends live in this kernel, so a \"pair\" is one client "
+              "and one accepted socket with their files. Wakeups: "
+              "timer:hrtimer_expire_entry and timer_expire_entry events per second "
+              "over the idle period (tracefs), minus an idle baseline taken before "
+              "the sessions existed; kcp.ko's own timer callbacks are counted "
+              "apart.\n")
+    md.append("| transport | sessions | establish s | sessions/s | slab bytes per "
+              "pair | listener side | timer events/s idle (baseline) | added/s "
+              "| kcp.ko timer expirations |")
+    md.append("|---|---|---|---|---|---|---|---|---|")
+    for r in (kcp, tcp):
+        if not r:
+            continue
+        md.append("| %s | %d | %.2f | %.0f | %.0f | %.0f | %.1f (%.1f) | %.1f | %s |" % (
+            "kcp.ko" if r["transport"] == "kcp" else "TCP", r["sessions"],
+            r["establish_s"], r["sessions_per_s"], r["bytes_per_pair"],
+            r["bytes_listener_side"], r["wakeups_idle_per_s"],
+            r["wakeups_baseline_per_s"], r["wakeups_added_per_s"],
+            r["kcp_timer_events"] if r["transport"] == "kcp" else "–"))
+    md.append("")
+    data["scale"] = {"kcp": kcp, "tcp": tcp}
+    if kcp and tcp:
+        md.append("kcp.ko ÷ TCP: establish rate %s, memory per pair %s.\n" % (
+            fx(ratio(kcp["sessions_per_s"], tcp["sessions_per_s"])),
+            fx(ratio(kcp["bytes_per_pair"], tcp["bytes_per_pair"]))))
+    if kcp:
+        heads.append(
+            "scale: %d idle kcp.ko sessions: %.0f sessions/s to establish (%s TCP's), "
+            "%.1f KiB slab per pair (%s TCP's), %+.1f timer wakeups/s over an idle "
+            "guest, %d kcp.ko timer expirations in %.0f s"
+            % (kcp["sessions"], kcp["sessions_per_s"],
+               fx(ratio(kcp["sessions_per_s"], tcp["sessions_per_s"] if tcp else None)),
+               kcp["bytes_per_pair"] / 1024,
+               fx(ratio(kcp["bytes_per_pair"], tcp["bytes_per_pair"] if tcp else None)),
+               kcp["wakeups_added_per_s"], kcp["kcp_timer_events"], kcp["idle_s"]))
+
+
+# ---------------------------------------------------------------- footprint
+
+def footprint(raw, md, heads, data):
+    path = os.path.join(raw, "footprint.txt")
+    if not os.path.exists(path):
+        return
+    items = {}
+    for line in open(path):
+        f = line.split()
+        if len(f) == 5 and f[0] != "kernel":
+            items[f[0]] = [int(x) for x in f[1:]]
+    md.append("## Footprint\n")
+    md.append("`size` (text, data, bss) and the file size, stripped (kcp.ko: "
+              "without debug info). kcpgo_perf is a whole static Go program: "
+              "kcp-go, its dependencies and the Go runtime, the way a Go user "
+              "ships KCP. The Rust implementation this project succeeds is quoted "
+              "from issue 8, not measured here.\n")
+    md.append("| item | text | data | bss | file bytes |")
+    md.append("|---|---|---|---|---|")
+    labels = {"kcp.ko": "kcp.ko (module)", "libkcp.a": "libkcp.a",
+              "kcpperf": "kcpperf", "kcpcat": "kcpcat", "kcpctl": "kcpctl",
+              "kcpgo_perf": "kcp-go static binary (kcpgo_perf)"}
+    for k, label in labels.items():
+        if k in items:
+            t, d, b, s = items[k]
+            md.append("| %s | %d | %d | %d | %d |" % (label, t, d, b, s))
+    md.append("| Rust predecessor: binary | | | | %d (quoted) |" % RUST_BINARY)
+    md.append("| Rust predecessor: library | | | | %d (quoted) |" % RUST_LIBRARY)
+    md.append("")
+    data["footprint"] = items
+    if "kcp.ko" in items:
+        ko = sum(items["kcp.ko"][:3])
+        go = items.get("kcpgo_perf", [0, 0, 0, None])[3]
+        md.append("kcp.ko's text+data+bss (%d bytes) is %s of the kcp-go binary's "
+                  "file, %s of the Rust binary, %s of the Rust library.\n" % (
+                      ko, fx(ratio(ko, go)), fx(ratio(ko, RUST_BINARY)),
+                      fx(ratio(ko, RUST_LIBRARY))))
+        heads.append("footprint: kcp.ko %d bytes text+data+bss = %s of the kcp-go "
+                     "static binary, %s of the Rust predecessor's 312 KB library"
+                     % (ko, fx(ratio(ko, go)), fx(ratio(ko, RUST_LIBRARY))))
+
+
+def simulator(raw, md, heads):
+    path = os.path.join(raw, "sim.txt")
+    if not os.path.exists(path):
+        return
+    text = open(path).read().rstrip()
+    md.append("## The simulator beside ikcp's published figures\n")
+    md.append("`make -C tests/host sim`: kcp.ko's engine (the kmod/ sources) built "
+              "in userspace and run through ikcp's own loss benchmark, beside the "
+              "figures ikcp publishes (simulated time: independent of the "
+              "machine).\n")
+    md.append("```\n%s\n```\n" % text)
+    last = text.splitlines()[-1] if text else ""
+    if last:
+        heads.append("simulator: " + last)
+
+
+def check_smoke(cases, out):
+    """The smoke run's verdict: every case there, whole and plausible."""
+    problems = []
+
+    def need(part, impl, loss=None, window=None):
+        r = pick(cases, part, impl, loss, window)
+        if r is None:
+            problems.append("%s %s: no result" % (part, impl))
+        return r
+
+    for impl in ("kcpko-kcpgo", "kcpgo", "tcp"):
+        r = need("latency", impl)
+        if r and (r["round_trips"] != r["pings"] or not r["pings"] or
+                  not 50 <= r["rtt_ms"]["p50"] < 1000):
+            problems.append("latency %s: %d of %d answered, p50 %.1f ms (25 ms "
+                            "each way)" % (impl, r["round_trips"], r["pings"],
+                                           r["rtt_ms"]["p50"]))
+    for impl in ("kcpko", "kcpgo", "tcp"):
+        r = need("bulk", impl)
+        if r and (r["bytes_received"] != r["bytes_sent"] or
+                  r["bits_per_second"] <= 0 or r["wire_per_payload"] < 1):
+            problems.append("bulk %s: %d of %d bytes, %.0f bit/s, wire %.3f" % (
+                impl, r["bytes_received"], r["bytes_sent"], r["bits_per_second"],
+                r["wire_per_payload"]))
+    for impl in ("kcp", "tcp"):
+        r = need("scale", impl)
+        if r and (not r["all_acked"] or r["bytes_per_pair"] <= 0):
+            problems.append("scale %s: not settled or no memory measured" % impl)
+    for png in ("latency_cdf_loss5.png", "goodput_loss0.png"):
+        if not os.path.exists(os.path.join(out, png)):
+            problems.append("no plot %s" % png)
+    for p in problems:
+        print("report: smoke: " + p, file=sys.stderr)
+    return not problems
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--raw", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--kernel", default="?")
+    ap.add_argument("--smoke", action="store_true")
+    a = ap.parse_args()
+    os.makedirs(os.path.join(a.out, "plots"), exist_ok=True)
+    for old in glob.glob(os.path.join(a.out, "*.png")):
+        os.remove(old)
+    cases = load_cases(a.raw)
+    env = next((c for c in cases if c.get("part") == "env"), {})
+    failures = [c for c in cases if "error" in c.get("result", {})]
+    md, heads, data = [], [], {}
+    latency(cases, a.out, md, heads, data)
+    bulk(cases, a.out, md, heads, data)
+    scale(cases, md, heads, data)
+    footprint(a.raw, md, heads, data)
+    simulator(a.raw, md, heads)
+
+    note = os.environ.get("KCP_BENCH_NOTE", "")
+    top = ["# kcp.ko benchmark report%s\n" % (" (smoke run)" if a.smoke else ""),
+           "Generated by `make bench` (tests/bench/run) on %s. Guest: Debian %s, "
+           "%s vCPUs, %s MiB, under QEMU with TCG (software emulation, no KVM): "
+           "absolute times, rates and CPU seconds depend on the host machine and "
+           "are not comparable across machines or with real hardware. Compare "
+           "the ratios, each of two figures measured in this same run.%s\n"
+           % (datetime.date.today().isoformat(), env.get("kernel", a.kernel),
+              env.get("cpus", "?"), (env.get("mem_kb") or 0) // 1024,
+              (" " + note) if note else ""),
+           "Raw output: `raw/` (every tool's JSON summary line, as printed in "
+           "the guest); machine-readable figures: `results.json`.\n"]
+    if failures:
+        top.append("**%d case(s) failed** and are marked in the tables.\n"
+                   % len(failures))
+    top.append("## Headlines\n")
+    top.extend("- %s" % h for h in heads)
+    top.append("")
+    with open(os.path.join(a.out, "report.md"), "w") as f:
+        f.write("\n".join(top + md) + "\n")
+    data["headlines"] = heads
+    data["failures"] = len(failures)
+    with open(os.path.join(a.out, "results.json"), "w") as f:
+        json.dump(data, f, indent=1, sort_keys=True)
+    print("\nHeadlines (ratios of figures from this run; QEMU TCG guest):")
+    for h in heads:
+        print("  " + h)
+    if failures:
+        print("report: %d case(s) failed" % len(failures), file=sys.stderr)
+    if a.smoke and not check_smoke(cases, a.out):
+        return 1
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
