@@ -14,7 +14,7 @@
 #              lat_impls="kcpko-kcpgo kcpko-fast3 kcpko-wan kcpko-default kcpgo tcp"
 #     bulk:    bytes=67108864 windows="128 1024 8192" bulk_losses="0 1" bulk_delay=1ms
 #              bulk_impls="kcpko kcpgo tcp udp"
-#     scale:   sessions=10000 idle=10
+#     scale:   sessions=10000 idle=10 go_sessions=2000
 #
 # Implementations: kcpko-kcpgo is kcp.ko with kcp-go's parameters (nodelay
 # 1, interval 10, resend 2, nc 1, minimum RTO 30 ms as kcp-go's nodelay
@@ -32,7 +32,7 @@ rounds=500 lat_losses="0 1 5 10 20" delay=25ms
 lat_impls="kcpko-kcpgo kcpko-fast3 kcpko-wan kcpko-default kcpgo tcp"
 bytes=67108864 windows="128 1024 8192" bulk_losses="0 1" bulk_delay=1ms
 bulk_impls="kcpko kcpgo tcp udp"
-sessions=10000 idle=10
+sessions=10000 idle=10 go_sessions=2000
 for arg; do
 	case "$arg" in
 	*=*) eval "${arg%%=*}=\"\${arg#*=}\"" ;;
@@ -49,7 +49,7 @@ failed=0
 emit() {
 	local summary
 
-	summary=$(grep -E '"type":"(summary|udp|scale)"' "$5" | tail -n 1)
+	summary=$(grep -E '"type":"(summary|udp|scale|scale-go|observe)"' "$5" | tail -n 1)
 	if [ -z "$summary" ]; then
 		summary="{\"error\":\"$(tail -n 3 /tmp/client.err "$5" 2>/dev/null |
 			tr -d '"\\' | tr '\n' ' ')\"}"
@@ -116,6 +116,31 @@ bulk_case() {	# bulk_case IMPL LOSS WINDOW
 	emit bulk "$1" "$2" "$3" /tmp/client.out
 }
 
+# kcp-go's sessions live in two processes: kcpscale --observe measures the
+# guest around them, before they exist and while they sit idle.
+kcpgo_scale() {
+	local lp dp waited=0
+
+	/add/kcpscale --observe -i "$idle" >/tmp/client.out 2>/tmp/client.err
+	emit scale kcpgo-baseline null null /tmp/client.out
+	in_b $GO --scale-listen "$go_sessions" -B $SRV -p 7100 $KG >/tmp/listen.out 2>&1 &
+	lp=$!
+	sleep 1
+	in_a $GO --scale-dial "$go_sessions" -c $SRV -p 7100 $KG >/tmp/dial.out 2>&1 &
+	dp=$!
+	while ! grep -q '"role":"listen"' /tmp/listen.out && [ $waited -lt 600 ]; do
+		sleep 1
+		waited=$((waited + 1))
+	done
+	sleep 1
+	emit scale kcpgo-dial null null /tmp/dial.out
+	emit scale kcpgo-listen null null /tmp/listen.out
+	/add/kcpscale --observe -i "$idle" >/tmp/client.out 2>/tmp/client.err
+	emit scale kcpgo-idle null null /tmp/client.out
+	kill "$lp" "$dp" 2>/dev/null
+	wait "$lp" "$dp" 2>/dev/null
+}
+
 topology_up
 echo "@@bench {\"part\":\"env\",\"kernel\":\"$(uname -r)\",\"cpus\":$(grep -c ^processor /proc/cpuinfo),\"mem_kb\":$(awk '/MemTotal/ {print $2}' /proc/meminfo)}"
 
@@ -160,6 +185,10 @@ for part in $parts; do
 			fi
 			emit scale "$t" null null /tmp/client.out
 		done
+		if [ "$go_sessions" -gt 0 ]; then
+			echo "scale: $go_sessions kcp-go sessions, $idle s idle"
+			kcpgo_scale
+		fi
 		;;
 	*) echo "guest.sh: unknown part $part" >&2; exit 2 ;;
 	esac

@@ -8,6 +8,7 @@
 //	kcpgo_perf -s [-p PORT] [-B ADDR] [-1] [tunables] [-J]
 //	kcpgo_perf -c HOST [-p PORT] [-t S | -n BYTES | -k COUNT] [--rr]
 //	           [--rate N] [-l SIZE] [-J [--samples]] [tunables]
+//	kcpgo_perf --scale-listen N | --scale-dial N -c HOST   (kcpgo_perf_scale.go)
 //
 // Tunables: --nodelay --interval --resend --nc --sndwnd --rcvwnd --mtu
 // (kcp-go's defaults when not given) and --ack-nodelay (kcp-go's default,
@@ -62,6 +63,7 @@ type options struct {
 	nodelay, interval, resend, nc     int
 	sndwnd, rcvwnd, mtu               int
 	ackNoDelay                        bool
+	scaleListen, scaleDial            int
 }
 
 func usageError(format string, a ...interface{}) {
@@ -135,13 +137,22 @@ func parseOptions() *options {
 	fs.IntVar(&o.rcvwnd, "rcvwnd", 0, "receive window (segments)")
 	fs.IntVar(&o.mtu, "mtu", 0, "MTU (bytes)")
 	fs.BoolVar(&o.ackNoDelay, "ack-nodelay", false, "acknowledge at once")
+	fs.IntVar(&o.scaleListen, "scale-listen", 0, "accept N sessions and hold them")
+	fs.IntVar(&o.scaleDial, "scale-dial", 0, "open N sessions and hold them")
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		os.Exit(2)
 	}
 	if fs.NArg() > 0 {
 		usageError("unexpected argument %q", fs.Arg(0))
 	}
-	if o.server == (o.host != "") {
+	switch {
+	case o.scaleListen < 0 || o.scaleDial < 0:
+		usageError("--scale-listen and --scale-dial take a session count")
+	case o.scaleListen > 0 && (o.server || o.host != "" || o.scaleDial > 0):
+		usageError("--scale-listen goes alone, without -s, -c or --scale-dial")
+	case o.scaleDial > 0 && (o.server || o.host == ""):
+		usageError("--scale-dial needs -c HOST")
+	case o.scaleListen == 0 && o.scaleDial == 0 && o.server == (o.host != ""):
 		usageError("give exactly one of -s and -c HOST")
 	}
 	if bytes != "" {
@@ -321,9 +332,14 @@ func main() {
 	rand.Seed(time.Now().UnixNano())
 	o := parseOptions()
 	var err error
-	if o.server {
+	switch {
+	case o.scaleListen > 0:
+		err = scaleListen(o, o.scaleListen)
+	case o.scaleDial > 0:
+		err = scaleDial(o, o.scaleDial)
+	case o.server:
 		err = serve(o)
-	} else {
+	default:
 		err = client(o)
 	}
 	if err != nil {

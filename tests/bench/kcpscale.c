@@ -17,6 +17,8 @@
  *      listener accepts SESSIONS (and reads the byte); timed until the
  *      last accept, then until every client's SIOCOUTQ is 0
  *   3  idle: timer expirations over IDLE_S seconds, slab total
+ * "kcpscale --observe" only counts timer expirations and busy CPU over
+ * IDLE_S, for sessions some other program holds (kcp-go's).
  * Prints one JSON line. Kernel memory is /proc/meminfo's Slab: "per pair"
  * is (phase 3 - phase 0) / SESSIONS, both ends of every session being in
  * this kernel; "listener side" is (phase 3 - phase 1) / SESSIONS (for KCP
@@ -46,7 +48,7 @@
 #include "libkcp.h"
 
 struct scale {
-	int n, port, tcp;
+	int n, port, tcp, observe;
 	double idle;
 	const char *profile;
 	const char *srv_ns, *srv_addr, *cli_ns, *cli_addr;
@@ -57,6 +59,7 @@ struct scale {
 struct wakeups {
 	unsigned long long events, kcp;
 	double per_s;
+	double cpus_busy;		/* CPU seconds per second, whole guest */
 };
 
 static double now(void)
@@ -71,6 +74,22 @@ static void die(const char *what)
 {
 	fprintf(stderr, "kcpscale: %s: %s\n", what, strerror(errno));
 	exit(1);
+}
+
+/* Busy time of every CPU so far, from /proc/stat, in seconds. */
+static double busy_s(void)
+{
+	unsigned long long v[8] = { 0 };
+	FILE *f = fopen("/proc/stat", "re");
+
+	if (!f)
+		return 0;
+	if (fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu",
+		   &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) < 7)
+		v[0] = v[1] = v[2] = v[5] = v[6] = v[7] = 0;
+	fclose(f);
+	return (double)(v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) /
+	       sysconf(_SC_CLK_TCK);
 }
 
 static long slab_kb(void)
@@ -145,7 +164,7 @@ static unsigned long long trace_kcp(const char *t)
 static int count_wakeups(const struct scale *s, struct wakeups *w)
 {
 	const char *t = s->tracefs;
-	double t0;
+	double t0, b0;
 
 	if (put(t, "tracing_on", "0") || put(t, "trace", "") ||
 	    put(t, "buffer_size_kb", "4096") ||
@@ -154,9 +173,11 @@ static int count_wakeups(const struct scale *s, struct wakeups *w)
 		return -1;
 	put(t, "tracing_on", "1");
 	t0 = now();
+	b0 = busy_s();
 	usleep((useconds_t)(s->idle * 1e6));
 	put(t, "tracing_on", "0");
 	w->per_s = now() - t0;
+	w->cpus_busy = (busy_s() - b0) / w->per_s;
 	w->events = trace_events(t);
 	w->kcp = trace_kcp(t);
 	w->per_s = w->events / w->per_s;
@@ -309,6 +330,7 @@ static void parse(int argc, char **argv, struct scale *s)
 	static const struct option longopts[] = {
 		{ "tcp", no_argument, NULL, 't' },
 		{ "profile", required_argument, NULL, 'P' },
+		{ "observe", no_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int c;
@@ -320,9 +342,12 @@ static void parse(int argc, char **argv, struct scale *s)
 		case 'p': s->port = atoi(optarg); break;
 		case 't': s->tcp = 1; break;
 		case 'P': s->profile = optarg; break;
+		case 'o': s->observe = 1; break;
 		default: goto usage;
 		}
 	}
+	if (s->observe && argc == optind && s->idle > 0)
+		return;
 	if (argc - optind != 4 || s->n < 1 || s->idle <= 0 || s->port < 1 ||
 	    s->port > 65534)
 		goto usage;
@@ -333,7 +358,8 @@ static void parse(int argc, char **argv, struct scale *s)
 	return;
 usage:
 	fprintf(stderr, "usage: kcpscale [-n SESSIONS] [-i IDLE_S] [-p PORT] [--tcp] "
-		"[--profile NAME] SERVER_NETNS SERVER_ADDR CLIENT_NETNS CLIENT_ADDR\n");
+		"[--profile NAME] SERVER_NETNS SERVER_ADDR CLIENT_NETNS CLIENT_ADDR\n"
+		"       kcpscale --observe [-i IDLE_S]\n");
 	exit(2);
 }
 
@@ -358,6 +384,14 @@ int main(int argc, char **argv)
 	if (!s.cli || !s.acc)
 		die("calloc");
 
+	if (s.observe) {
+		if (count_wakeups(&s, &w0))
+			die("tracefs");
+		printf("{\"type\":\"observe\",\"slab_kb\":%ld,\"idle_s\":%.1f,"
+		       "\"wakeups_per_s\":%.1f,\"cpus_busy\":%.4f}\n", slab_kb(),
+		       s.idle, w0.per_s, w0.cpus_busy);
+		return 0;
+	}
 	sleep(1);
 	if (count_wakeups(&s, &w0))
 		die("tracefs");
@@ -382,12 +416,13 @@ int main(int argc, char **argv)
 	       "\"slab_kb\":[%ld,%ld,%ld],\"bytes_per_pair\":%.0f,"
 	       "\"bytes_listener_side\":%.0f,\"idle_s\":%.1f,"
 	       "\"wakeups_baseline_per_s\":%.1f,\"wakeups_idle_per_s\":%.1f,"
-	       "\"wakeups_added_per_s\":%.1f,\"kcp_timer_events\":%llu}\n",
+	       "\"wakeups_added_per_s\":%.1f,\"kcp_timer_events\":%llu,"
+	       "\"cpus_busy_baseline\":%.4f,\"cpus_busy_idle\":%.4f}\n",
 	       s.tcp ? "tcp" : "kcp", s.tcp ? "" : s.profile ? s.profile : "default",
 	       s.n, est, s.n / est, acked ? "true" : "false", t_ack,
 	       slab0, slab1, slab3, (slab3 - slab0) * 1024.0 / s.n,
 	       (slab3 - slab1) * 1024.0 / s.n, s.idle, w0.per_s, w1.per_s,
-	       w1.per_s - w0.per_s, w1.kcp);
+	       w1.per_s - w0.per_s, w1.kcp, w0.cpus_busy, w1.cpus_busy);
 	fflush(stdout);
 	for (i = 0; i < s.n; i++) {
 		close(s.cli[i]);
