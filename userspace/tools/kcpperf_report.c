@@ -349,7 +349,7 @@ int kp_report_summary(FILE *out, const struct kp_options *o,
 		session_line(out, o, &s[i]);
 	if (o->json)
 		summary_json(out, o, &t, host_cpu_usec);
-	else
+	else if (t.errors < n)	/* nothing to sum up when all failed */
 		summary_text(out, o, &t, host_cpu_usec);
 	funlockfile(out);
 	free(t.rtt);
