@@ -96,6 +96,7 @@ enum kp_tunable {
 	KP_T_ACK_NODELAY,
 	KP_T_COUNT
 };
+
 #define KP_T_WIRE	8	/* the first eight travel in ACCEPT */
 
 struct kp_options {

@@ -305,15 +305,15 @@ static void report_intervals(const struct kp_options *o, struct kp_session *s,
 {
 	struct kp_interval iv = { 0 };
 	uint64_t last_bytes = 0, last_rt = 0, last_sum = 0, last_retr = 0;
-	uint64_t bytes, rt, sum, retr, max;
 	double t0 = kp_now(), next = t0 + o->report_every;
 	int i;
 
 	while (!all(s, n, true)) {
+		uint64_t bytes = 0, rt = 0, sum = 0, retr = 0, max = 0;
+
 		usleep(10000);
 		if (kp_now() < next)
 			continue;
-		bytes = rt = sum = retr = max = 0;
 		for (i = 0; i < n; i++) {
 			uint64_t m;
 

@@ -225,12 +225,12 @@ static void summary_json(FILE *out, const struct kp_options *o,
 		"\"sessions\":%d,\"errors\":%d,\"seconds\":%.6f,",
 		transport_name(o), mode_name(o->mode), o->parallel, t->errors,
 		t->seconds);
-	if (o->mode == KP_BULK)
+	if (o->mode == KP_BULK) {
 		fprintf(out, "\"bytes_sent\":%llu,\"bytes_received\":%llu,"
 			"\"receiver_seconds\":%.6f,\"bits_per_second\":%.0f,",
 			(unsigned long long)t->sent, (unsigned long long)t->received,
 			t->rx_seconds, t->rx_seconds > 0 ? t->received * 8 / t->rx_seconds : 0);
-	else {
+	} else {
 		for (i = 0; i < t->nrtt; i++)
 			sum += t->rtt[i] / 1e3;
 		fprintf(out, "\"msg_size\":%u,\"pings\":%llu,\"round_trips\":%zu,"

@@ -100,7 +100,8 @@ int kp_reader_init(struct kp_reader *r, int fd, size_t cap)
 {
 	r->fd = fd;
 	r->cap = cap;
-	r->start = r->end = 0;
+	r->start = 0;
+	r->end = 0;
 	r->buf = malloc(cap);
 	return r->buf ? 0 : -ENOMEM;
 }
@@ -133,7 +134,8 @@ int kp_fill(struct kp_reader *r, double deadline)
 	ssize_t n;
 
 	if (r->start == r->end) {
-		r->start = r->end = 0;
+		r->start = 0;
+		r->end = 0;
 	} else if (r->start && r->cap - r->end < r->cap / 4) {
 		memmove(r->buf, r->buf + r->start, r->end - r->start);
 		r->end -= r->start;
