@@ -142,7 +142,7 @@ kcpgo_scale() {
 }
 
 topology_up
-echo "@@bench {\"part\":\"env\",\"kernel\":\"$(uname -r)\",\"cpus\":$(grep -c ^processor /proc/cpuinfo),\"mem_kb\":$(awk '/MemTotal/ {print $2}' /proc/meminfo)}"
+echo "@@bench {\"part\":\"env\",\"cmdline\":\"$(tr -d '"\\\n' </proc/cmdline)\",\"kernel\":\"$(uname -r)\",\"cpus\":$(grep -c ^processor /proc/cpuinfo),\"mem_kb\":$(awk '/MemTotal/ {print $2}' /proc/meminfo)}"
 
 for part in $parts; do
 	case "$part" in
