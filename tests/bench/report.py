@@ -308,6 +308,8 @@ def kcpgo_scale(cases):
             "wakeups_idle_per_s": idle["wakeups_per_s"],
             "wakeups_baseline_per_s": base["wakeups_per_s"],
             "wakeups_added_per_s": idle["wakeups_per_s"] - base["wakeups_per_s"],
+            "hrtimer_softirqs_idle_per_s": idle.get("hrtimer_softirqs_per_s"),
+            "hrtimer_softirqs_baseline_per_s": base.get("hrtimer_softirqs_per_s"),
             "cpus_busy_idle": idle["cpus_busy"],
             "cpus_busy_baseline": base["cpus_busy"], "idle_s": idle["idle_s"]}
 
@@ -327,10 +329,11 @@ def scale(cases, md, heads, data):
               "/proc/meminfo Slab after all are established and idle, minus "
               "before any existed, per session; both ends live in this kernel, so "
               "a \"pair\" is one client and one accepted socket with their files. "
-              "Wakeups: timer:hrtimer_expire_entry and timer_expire_entry events "
-              "per second over the idle period (tracefs), beside an idle baseline "
-              "taken before the sessions existed; kcp.ko's own timer callbacks are "
-              "counted apart. CPUs busy: the whole guest's busy time per second "
+              "Wakeups: local timer interrupts per second over the idle period "
+              "(/proc/interrupts LOC, both vCPUs), beside an idle baseline taken "
+              "before the sessions existed, and HRTIMER softirqs per second "
+              "(/proc/softirqs), where soft hrtimers such as kcp.ko's session "
+              "timers expire. CPUs busy: the whole guest's busy time per second "
               "over the same period (/proc/stat; 2 would be both vCPUs).\n")
     md.append("kcp-go (tests/bench/kcpgo_perf --scale-listen/--scale-dial, nodelay "
               "1, interval 10, resend 2, nc 1, one UDP socket per dialed session as "
@@ -339,18 +342,20 @@ def scale(cases, md, heads, data):
               "session all the same; its memory is mostly the two processes' "
               "resident memory (user).\n")
     md.append("| implementation | sessions | establish s | sessions/s | kernel "
-              "slab per pair | user memory per pair | timer events/s idle "
-              "(baseline) | CPUs busy idle (baseline) | kcp.ko timer expirations |")
+              "slab per pair | user memory per pair | timer interrupts/s idle "
+              "(baseline) | HRTIMER softirqs/s idle (baseline) | CPUs busy idle "
+              "(baseline) |")
     md.append("|---|---|---|---|---|---|---|---|---|")
     for label, r in (("kcp.ko", kcp), ("TCP", tcp), ("kcp-go", go)):
         if not r:
             continue
-        md.append("| %s | %d | %.2f | %s | %.0f | %s | %.1f (%.1f) | %s (%s) | %s |" % (
+        md.append("| %s | %d | %.2f | %s | %.0f | %s | %.1f (%.1f) | %s (%s) | %s (%s) |" % (
             label, r["sessions"], r["establish_s"], fmt(r["sessions_per_s"], 0),
             r["bytes_per_pair"], fmt(r.get("user_bytes_per_pair"), 0),
             r["wakeups_idle_per_s"], r["wakeups_baseline_per_s"],
-            fmt(r.get("cpus_busy_idle"), 3), fmt(r.get("cpus_busy_baseline"), 3),
-            r["kcp_timer_events"] if label == "kcp.ko" else "–"))
+            fmt(r.get("hrtimer_softirqs_idle_per_s")),
+            fmt(r.get("hrtimer_softirqs_baseline_per_s")),
+            fmt(r.get("cpus_busy_idle"), 3), fmt(r.get("cpus_busy_baseline"), 3)))
     md.append("")
     data["scale"] = {"kcp": kcp, "tcp": tcp, "kcp-go": go}
     if kcp and tcp:
@@ -368,18 +373,21 @@ def scale(cases, md, heads, data):
     if kcp:
         heads.append(
             "scale: %d idle kcp.ko sessions: established at %.0f/s (%s TCP's), "
-            "%.1f KiB kernel memory per pair (%s TCP's), %d kcp.ko timer "
-            "expirations in %.0f s idle, guest %.3f CPUs busy (baseline %.3f)"
+            "%.1f KiB kernel memory per pair (%s TCP's); idle, %.1f timer "
+            "interrupts/s and %.1f HRTIMER softirqs/s (idle guest: %.1f, %.1f), "
+            "guest %.3f CPUs busy (idle guest: %.3f)"
             % (kcp["sessions"], kcp["sessions_per_s"],
                fx(ratio(kcp["sessions_per_s"], tcp["sessions_per_s"] if tcp else None)),
                kcp["bytes_per_pair"] / 1024,
                fx(ratio(kcp["bytes_per_pair"], tcp["bytes_per_pair"] if tcp else None)),
-               kcp["kcp_timer_events"], kcp["idle_s"], kcp.get("cpus_busy_idle", 0),
-               kcp.get("cpus_busy_baseline", 0)))
+               kcp["wakeups_idle_per_s"], kcp.get("hrtimer_softirqs_idle_per_s", 0),
+               kcp["wakeups_baseline_per_s"],
+               kcp.get("hrtimer_softirqs_baseline_per_s", 0),
+               kcp.get("cpus_busy_idle", 0), kcp.get("cpus_busy_baseline", 0)))
     if go:
         heads.append(
             "scale: %d idle kcp-go sessions keep the guest %.2f CPUs busy and add "
-            "%.0f timer events/s; %.0f KiB per pair (kernel and user)"
+            "%.0f timer interrupts/s; %.0f KiB per pair (kernel and user)"
             % (go["sessions"], go["cpus_busy_idle"], go["wakeups_added_per_s"],
                (go["bytes_per_pair"] + go["user_bytes_per_pair"]) / 1024))
 
@@ -437,9 +445,31 @@ def simulator(raw, md, heads):
               "figures ikcp publishes (simulated time: independent of the "
               "machine).\n")
     md.append("```\n%s\n```\n" % text)
-    last = text.splitlines()[-1] if text else ""
-    if last:
-        heads.append("simulator: " + last)
+    ratios = sim_ratios(text)
+    if ratios:
+        heads.append("simulator (ikcp's loss test, 10%% loss): kcp.ko's defaults, "
+                     "avg / max RTT against ikcp's published figures: %s"
+                     % ", ".join("%s %s / %s" % (m, fx(a), fx(b)) for m, a, b in ratios))
+    elif text:
+        heads.append("simulator: " + text.splitlines()[-1])
+
+
+def sim_ratios(text):
+    """(mode, avg ratio, max ratio) of kcp.ko's defaults column over
+    ikcp's published one, from kcpsim's table."""
+    lines = [line.split("|") for line in text.splitlines() if "|" in line]
+    col = next((i for cells in lines for i, c in enumerate(cells)
+                if c.strip() == "defaults"), None)
+    out = []
+    for cells in lines:
+        try:
+            pub = [float(x) for x in cells[1].split()]
+            ours = [float(x) for x in cells[col].split()]
+        except (ValueError, IndexError, TypeError):
+            continue
+        if len(pub) == 2 and len(ours) == 2 and pub[0] and pub[1]:
+            out.append((cells[0].split()[0], ours[0] / pub[0], ours[1] / pub[1]))
+    return out
 
 
 def check_smoke(cases, out):
@@ -536,12 +566,14 @@ def main():
     date = meta.get("date", datetime.date.today().isoformat())
     top = ["# kcp.ko benchmark report%s\n" % (" (smoke run)" if a.smoke else ""),
            "Generated by `make bench` (tests/bench/run) on %s from commit %s. "
-           "Guest: Debian %s, "
+           "Guest: Debian %s%s, "
            "%s vCPUs, %s MiB, under QEMU with TCG (software emulation, no KVM): "
            "absolute times, rates and CPU seconds depend on the host machine and "
            "are not comparable across machines or with real hardware. Compare "
            "the ratios, each of two figures measured in this same run.%s\n"
            % (date, meta.get("commit", "?"), env.get("kernel", a.kernel),
+              "" if "cmdline" not in env else " with memory debugging (slub_debug)"
+              if "slub_debug" in env["cmdline"] else " as shipped (no slub_debug)",
               env.get("cpus", "?"), (env.get("mem_kb") or 0) // 1024,
               (" " + note) if note else ""),
            "Raw output: `raw/` (every tool's JSON summary line, as printed in "
