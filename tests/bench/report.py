@@ -445,21 +445,28 @@ def simulator(raw, md, heads):
               "figures ikcp publishes (simulated time: independent of the "
               "machine).\n")
     md.append("```\n%s\n```\n" % text)
-    ratios = sim_ratios(text)
+    col, ratios = sim_ratios(text)
     if ratios:
-        heads.append("simulator (ikcp's loss test, 10%% loss): kcp.ko's defaults, "
+        heads.append("simulator (ikcp's loss test, 10%% loss): kcp.ko (%s column), "
                      "avg / max RTT against ikcp's published figures: %s"
-                     % ", ".join("%s %s / %s" % (m, fx(a), fx(b)) for m, a, b in ratios))
+                     % (col, ", ".join("%s %s / %s" % (m, fx(a), fx(b))
+                                       for m, a, b in ratios)))
     elif text:
         heads.append("simulator: " + text.splitlines()[-1])
 
 
 def sim_ratios(text):
-    """(mode, avg ratio, max ratio) of kcp.ko's defaults column over
-    ikcp's published one, from kcpsim's table."""
+    """The column compared and (mode, avg ratio, max ratio) of it over
+    ikcp's published one, from kcpsim's table: the column of kcp.ko as
+    its sockets run it ("sockets"), or of its defaults in older tables."""
     lines = [line.split("|") for line in text.splitlines() if "|" in line]
-    col = next((i for cells in lines for i, c in enumerate(cells)
-                if c.strip() == "defaults"), None)
+    col = name = None
+    for want in ("sockets", "defaults"):
+        col = next((i for cells in lines for i, c in enumerate(cells)
+                    if c.strip() == want), None)
+        if col is not None:
+            name = want
+            break
     out = []
     for cells in lines:
         try:
@@ -469,7 +476,7 @@ def sim_ratios(text):
             continue
         if len(pub) == 2 and len(ours) == 2 and pub[0] and pub[1]:
             out.append((cells[0].split()[0], ours[0] / pub[0], ours[1] / pub[1]))
-    return out
+    return name, out
 
 
 def check_smoke(cases, out):
