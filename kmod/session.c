@@ -171,11 +171,14 @@ void kcp_session_rcv(struct kcp_sock *ks, struct sk_buff *skb)
 	struct sock *sk = &ks->sk;
 
 	bh_lock_sock(sk);
-	if (!sock_owned_by_user(sk))
+	if (!sock_owned_by_user(sk)) {
 		kcp_session_process(ks, skb);
-	else if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf) +
-				READ_ONCE(sk->sk_sndbuf)))
-		kfree_skb(skb);		/* a slow syscall: a lost datagram */
+	} else if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf) +
+				  READ_ONCE(sk->sk_sndbuf))) {
+		/* a slow syscall: a lost datagram, counted for KCP_INFO */
+		WRITE_ONCE(ks->backlog_drops, ks->backlog_drops + 1);
+		kfree_skb(skb);
+	}
 	bh_unlock_sock(sk);
 }
 

@@ -40,6 +40,7 @@ enum {
  * @peer: the remote UDP endpoint
  * @dst_cache: the route to @peer (valid while @kcp exists)
  * @tx_skb: the datagram the engine is building, during a flush
+ * @backlog_drops: datagrams dropped for a full backlog (bh_lock_sock)
  * @conv: the conversation id
  * @node: in @ep's session table, keyed by (peer, conv)
  * @timer: drives the engine at the times kcp_engine_check() gives
@@ -61,6 +62,7 @@ struct kcp_sock {
 	union kcp_addr peer;
 	struct dst_cache dst_cache;
 	struct sk_buff *tx_skb;
+	u64 backlog_drops;
 	u32 conv;
 	struct hlist_node node;
 	struct hrtimer timer;

@@ -251,7 +251,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "kcpcat: datagrams out %llu in %llu, segments out %llu, "
 				"retransmitted %llu (timeout %llu, fast %llu, early %llu), "
 				"srtt %u ms, rto %u ms, peer window %u, "
-				"data refused %llu, repeated %llu\n",
+				"data refused %llu, repeated %llu, backlog drops %llu\n",
 				(unsigned long long)info.kcpi_out_pkts,
 				(unsigned long long)info.kcpi_in_pkts,
 				(unsigned long long)info.kcpi_out_segs,
@@ -263,7 +263,8 @@ int main(int argc, char **argv)
 				(unsigned long long)info.kcpi_retrans_early,
 				info.kcpi_srtt, info.kcpi_rto, info.kcpi_rmt_wnd,
 				(unsigned long long)info.kcpi_dropped_segs,
-				(unsigned long long)info.kcpi_repeat_segs);
+				(unsigned long long)info.kcpi_repeat_segs,
+				(unsigned long long)info.kcpi_backlog_drops);
 	}
 	close(fd);
 	return 0;

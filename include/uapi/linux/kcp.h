@@ -188,6 +188,8 @@ struct kcp_info {
 	__u64	kcpi_retrans_early;	/* ... early retransmit */
 	__u64	kcpi_repeat_segs;	/* duplicate data received */
 	__u64	kcpi_dropped_segs;	/* data refused: window or memory */
+	/* datagrams dropped while a syscall held the socket, backlog full */
+	__u64	kcpi_backlog_drops;
 };
 
 #endif /* _UAPI_LINUX_KCP_H */
