@@ -71,7 +71,8 @@ int kcp_config_validate(const struct kcp_config *cfg)
 	    !within(cfg->snd_wnd, 1, KCP_WND_MAX) ||
 	    !within(cfg->rcv_wnd, KCP_RCV_WND_MIN, KCP_WND_MAX) ||
 	    !within(cfg->minrto, 1, KCP_RTO_MAX) ||
-	    !within(cfg->dead_link, 1, KCP_DEAD_LINK_MAX))
+	    !within(cfg->dead_link, 1, KCP_DEAD_LINK_MAX) ||
+	    cfg->ack_delay > KCP_ACK_DELAY_MAX)
 		return -EINVAL;
 	return 0;
 }
@@ -223,10 +224,10 @@ unsigned int kcp_flush_between_ticks(const struct kcp_config *cfg)
 {
 	unsigned int what = 0;
 
-	if (cfg->ack_nodelay)
+	if (cfg->ack_nodelay || cfg->ack_delay)
 		what |= KCP_FLUSH_ACKS;
 	if (!cfg->write_delay)
-		what |= KCP_FLUSH_ACKS | KCP_FLUSH_NEW | KCP_FLUSH_RETRANSMIT;
+		what |= KCP_FLUSH_NEW | KCP_FLUSH_RETRANSMIT;
 	return what;
 }
 
@@ -305,8 +306,14 @@ static void kcp_next_due(const struct kcp_engine *kcp, u32 now, u32 ts_flush,
 	bool acks_now = between & KCP_FLUSH_ACKS;
 	bool data_now = between & KCP_FLUSH_NEW;
 
-	if (kcp->ackcount || (kcp->probe & KCP_PROBE_TELL))
-		kcp_due_at(due, acks_now ? now : ts_flush, acks_now);
+	if (kcp->ackcount || (kcp->probe & KCP_PROBE_TELL)) {
+		u32 t = now;
+
+		/* ACKs coalesce for cfg.ack_delay ms unless one is urgent */
+		if (!kcp->cfg.ack_nodelay && !kcp->ack_urgent && kcp->ackcount)
+			t = kcp->ack_since + kcp->cfg.ack_delay;
+		kcp_due_at(due, acks_now ? t : ts_flush, acks_now);
+	}
 	if (kcp->probe & KCP_PROBE_ASK)
 		kcp_due_at(due, ts_flush, false);
 	if (kcp->nsnd_que && kcp_engine_send_window_open(kcp))

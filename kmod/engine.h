@@ -51,6 +51,7 @@ enum {
 	KCP_PROBE_LIMIT = 120000,
 	KCP_SSTHRESH_INIT = 2,
 	KCP_SSTHRESH_MIN = 2,
+	KCP_ACK_DELAY_MAX = 500,	/* RFC 1122's bound on a delayed ACK */
 };
 
 /**
@@ -71,8 +72,10 @@ enum {
  * @nc: no congestion control: the window is min(snd_wnd, remote window)
  * @stream: stream mode (a byte stream) rather than message mode
  * @ack_nodelay: send ACKs as soon as a datagram has been processed instead
- *	of at the next flush, and flush everything when the datagram advanced
- *	our cumulative ack (kcp-go's option; not in ikcp)
+ *	of at the next flush (kcp-go's option; not in ikcp)
+ * @ack_delay: without @ack_nodelay, ACKs owed leave within this many ms
+ *	(or at once for out-of-order data, or when a few are owed) rather
+ *	than at the next flush; 0: at the flush, or with data (not in ikcp)
  * @early_retransmit: resend a segment that a later ACK skipped as soon as a
  *	flush has nothing new to send (kcp-go's; not in ikcp)
  * @write_delay: new data and retransmissions wait for the next periodic
@@ -101,6 +104,7 @@ struct kcp_config {
 	bool stream;
 	bool ack_nodelay;
 	bool early_retransmit;
+	u32 ack_delay;
 	bool write_delay;
 	bool pacing;
 	bool reorder_tolerant;
@@ -225,6 +229,8 @@ struct kcp_engine {
 	u32 *acklist;
 	u32 ackcount;
 	u32 ackcap;
+	u32 ack_since;			/* when the first of them was owed */
+	bool ack_urgent;		/* out of order or repeated data came */
 
 	/* RTT and RTO, ms */
 	s32 rx_srtt;

@@ -81,11 +81,12 @@ const char *kcp_profile_apply(struct kcp_config *cfg, const char *name)
 		/*
 		 * Unless a profile asks for ikcp's timing, nothing waits for
 		 * the periodic flush: data leaves when it is sent, paced over
-		 * a round trip, ACKs when the datagram is processed (see
-		 * kcp_engine_update()).
+		 * a round trip, ACKs with data or within 1 ms, at once for
+		 * data out of order (see kcp_engine_update()).
 		 */
 		cfg->write_delay = p->ikcp_timing;
-		cfg->ack_nodelay = !p->ikcp_timing;
+		cfg->ack_nodelay = false;
+		cfg->ack_delay = p->ikcp_timing ? 0 : 1;
 		cfg->early_retransmit = !p->ikcp_timing;
 		cfg->pacing = !p->ikcp_timing;
 		cfg->reorder_tolerant = !p->ikcp_timing;

@@ -23,6 +23,8 @@
 /* ACKs owed between two flushes; a full list is sent at once. */
 #define KCP_ACKLIST_MIN	8
 #define KCP_ACKLIST_MAX	256
+/* With cfg.ack_delay: this many owed go at once (TCP acks every other) */
+#define KCP_ACK_BATCH	4
 
 /**
  * kcp_engine_wnd_unused() - the receive window we advertise, in segments
@@ -185,6 +187,20 @@ static void kcp_ack_push(struct kcp_engine *kcp, u32 sn, u32 ts, gfp_t gfp)
 	kcp->ackcount++;
 }
 
+/*
+ * Whether the ACKs owed leave with this datagram's processing: always with
+ * cfg.ack_nodelay; with cfg.ack_delay, once KCP_ACK_BATCH are owed or one
+ * is urgent (data out of order or repeated: the sender's fast retransmit
+ * waits on it); otherwise they wait (kcp_engine_check() says how long).
+ */
+static bool kcp_acks_now(const struct kcp_engine *kcp)
+{
+	if (kcp->cfg.ack_nodelay)
+		return true;
+	return kcp->cfg.ack_delay &&
+	       (kcp->ack_urgent || kcp->ackcount >= KCP_ACK_BATCH);
+}
+
 /* Move the in-order head of the receive buffer to the reader's queue. */
 static void kcp_rcv_promote(struct kcp_engine *kcp)
 {
@@ -225,6 +241,9 @@ static void kcp_input_push(struct kcp_engine *kcp, const struct kcp_hdr *hdr,
 	}
 	if (kcp_before(hdr->sn, kcp->rcv_nxt))
 		goto repeat;
+	/* out of order: a gap the sender should hear of at once */
+	if (hdr->sn != kcp->rcv_nxt)
+		kcp->ack_urgent = true;
 
 	/* Usually in order: look for its place from the tail. */
 	list_for_each_entry_reverse(pos, &kcp->rcv_buf, node) {
@@ -259,8 +278,9 @@ static void kcp_input_push(struct kcp_engine *kcp, const struct kcp_hdr *hdr,
 	return;
 
 repeat:
-	/* Our ACK may have been lost: acknowledge it again. */
+	/* Our ACK may have been lost: acknowledge it again, at once. */
 	kcp->stats.repeat_segs++;
+	kcp->ack_urgent = true;
 	kcp_ack_push(kcp, hdr->sn, hdr->ts, gfp);
 }
 
@@ -281,8 +301,9 @@ repeat:
 int kcp_engine_input(struct kcp_engine *kcp, const void *data, size_t len,
 		     u32 now, gfp_t gfp)
 {
-	unsigned int what = KCP_FLUSH_ACKS | KCP_FLUSH_NEW;
+	unsigned int what = KCP_FLUSH_NEW;
 	u32 prev_una = kcp->snd_una, maxack = 0, maxack_ts = 0;
+	u32 acks_owed = kcp->ackcount;
 	size_t total = len;
 	bool acked = false;
 	const u8 *p = data;
@@ -336,13 +357,17 @@ int kcp_engine_input(struct kcp_engine *kcp, const void *data, size_t len,
 		kcp->cong->on_ack(kcp, kcp->snd_una - prev_una);
 
 	/*
-	 * Answer now rather than at the next tick when cfg.ack_nodelay says
-	 * so (kcp-go's "ACK no delay"), and unless cfg.write_delay holds data
+	 * Answer now rather than later when cfg.ack_nodelay (kcp-go's "ACK no
+	 * delay") or cfg.ack_delay says so, and unless cfg.write_delay holds data
 	 * for the tick, send what the window now lets out and what skipping
 	 * ACKs made due for a fast retransmit. What else is due waits for
 	 * kcp_engine_update(): only a fast retransmit walks the segments in
 	 * flight, not every ACK.
 	 */
+	if (kcp->ackcount && !acks_owed)
+		kcp->ack_since = now;
+	if (kcp->ackcount && kcp_acks_now(kcp))
+		what |= KCP_FLUSH_ACKS;
 	what &= kcp_flush_between_ticks(&kcp->cfg);
 	if (what && kcp->updated) {
 		if (!kcp_before(now, kcp->now))

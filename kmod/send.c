@@ -238,6 +238,7 @@ static void kcp_emit_acks(struct kcp_engine *kcp)
 		kcp_emit(kcp, &hdr);
 	}
 	kcp->ackcount = 0;
+	kcp->ack_urgent = false;
 }
 
 /**
@@ -544,14 +545,15 @@ void kcp_flush(struct kcp_engine *kcp, unsigned int what)
 
 	if (!kcp->updated)
 		return;
-	if (what & KCP_FLUSH_ACKS)
+	if (what & KCP_FLUSH_NEW)
+		first = kcp_queue_to_flight(kcp);
+	/* ACKs owed ride with new data even when they could have waited */
+	if ((what & KCP_FLUSH_ACKS) || first)
 		kcp_emit_acks(kcp);
 	if (what & KCP_FLUSH_TICK)
 		kcp_probe_schedule(kcp);
 	if (what & KCP_FLUSH_ACKS)
 		kcp_flush_probes(kcp);
-	if (what & KCP_FLUSH_NEW)
-		first = kcp_queue_to_flight(kcp);
 	kcp_flush_data(kcp, first, what);
 	kcp_flush_buffer(kcp);
 }

@@ -35,6 +35,7 @@ static const struct {
 	{ KCP_EARLY_RETRANSMIT, offsetof(struct kcp_config, early_retransmit), true },
 	{ KCP_WRITE_DELAY, offsetof(struct kcp_config, write_delay), true },
 	{ KCP_PACING, offsetof(struct kcp_config, pacing), true },
+	{ KCP_ACK_DELAY, offsetof(struct kcp_config, ack_delay), false },
 };
 
 static int kcp_int_opt(int optname, bool *is_bool, size_t *offset)

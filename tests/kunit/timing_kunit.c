@@ -112,6 +112,39 @@ static void timing_ack_leaves_on_input(struct kunit *test)
 	kcp_engine_destroy(ikcp);
 }
 
+/*
+ * With an ACK delay (what sockets use), an in-order PUSH is acknowledged
+ * within that delay, not at the tick; data out of order at once.
+ */
+static void timing_ack_delay_bounded(struct kunit *test)
+{
+	struct tally t = { };
+	struct kcp_engine *kcp = engine(test, &t, true);
+	struct kcp_hdr h = { .conv = CONV, .cmd = KCP_CMD_PUSH, .wnd = 128,
+			     .ts = 1, .sn = 0, .una = 0, .len = 3 };
+	u8 dgram[KCP_HDR_LEN + 3] = { };
+	u32 acks = KCP_CMD_ACK - KCP_CMD_PUSH, when;
+
+	kcp->cfg.ack_nodelay = false;
+	kcp->cfg.ack_delay = 1;
+	kcp_hdr_encode(dgram, &h);
+	KUNIT_ASSERT_EQ(test, kcp_engine_input(kcp, dgram, sizeof(dgram), 4,
+					       GFP_KERNEL), 0);
+	KUNIT_EXPECT_EQ(test, t.cmds[acks], 0u);
+	KUNIT_ASSERT_TRUE(test, kcp_engine_check(kcp, 4, &when));
+	KUNIT_EXPECT_EQ(test, when, 5u);
+	kcp_engine_update(kcp, 5);
+	KUNIT_EXPECT_EQ(test, t.cmds[acks], 1u);
+
+	/* sn 2 with sn 1 missing: a gap the sender must hear of now */
+	h.sn = 2;
+	kcp_hdr_encode(dgram, &h);
+	KUNIT_ASSERT_EQ(test, kcp_engine_input(kcp, dgram, sizeof(dgram), 6,
+					       GFP_KERNEL), 0);
+	KUNIT_EXPECT_EQ(test, t.cmds[acks], 2u);
+	kcp_engine_destroy(kcp);
+}
+
 /* The RTO fires at its deadline, not at the first tick after it. */
 static void timing_retransmit_at_deadline(struct kunit *test)
 {
@@ -171,6 +204,7 @@ static void timing_window_is_paced(struct kunit *test)
 static struct kunit_case timing_test_cases[] = {
 	KUNIT_CASE(timing_data_leaves_when_sent),
 	KUNIT_CASE(timing_ack_leaves_on_input),
+	KUNIT_CASE(timing_ack_delay_bounded),
 	KUNIT_CASE(timing_retransmit_at_deadline),
 	KUNIT_CASE(timing_window_is_paced),
 	{}

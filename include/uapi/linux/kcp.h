@@ -82,7 +82,7 @@ struct sockaddr_kcp {
  *   KCP_INTERVAL       10..5000 ms between periodic flushes, which do
  *                      what is periodic: early retransmission and window
  *                      probing, plus whatever KCP_WRITE_DELAY or
- *                      KCP_ACK_NODELAY 0 holds for them. It is also the
+ *                      KCP_ACK_DELAY 0 holds for them. It is also the
  *                      floor of the RTO's variance term, as in ikcp
  *   KCP_RESEND         0..1000: fast retransmit after this many ACKs skip a
  *                      segment (0: off)
@@ -95,9 +95,14 @@ struct sockaddr_kcp {
  *                      stops (0: no limit)
  *   KCP_DEADLINK       1..1000 transmissions of one segment before the
  *                      session fails with ETIMEDOUT
- *   KCP_ACK_NODELAY    0 or 1: acknowledge each datagram as soon as it is
- *                      processed (default 1; 0: at the next periodic
- *                      flush, or with data, as ikcp and kcp-go do)
+ *   KCP_ACK_NODELAY    0 or 1 (default 0): 1 acknowledges each datagram
+ *                      as soon as it is processed (kcp-go's option)
+ *   KCP_ACK_DELAY      0..500 ms (default 1): without KCP_ACK_NODELAY,
+ *                      ACKs owed leave with data, or within this delay,
+ *                      or at once when data arrived out of order or
+ *                      repeated or 4 ACKs are owed (as TCP's delayed ACK,
+ *                      bounded); 0 holds them for the next periodic flush
+ *                      as ikcp and kcp-go do
  *   KCP_EARLY_RETRANSMIT 0 or 1 (default 1): resend a segment later ACKs
  *                      skipped at the next periodic flush that sends
  *                      nothing new (kcp-go's)
@@ -114,7 +119,7 @@ struct sockaddr_kcp {
  *                      buffer is not overrun
  *   KCP_PROFILE        a NUL-terminated name (set) of a built-in profile
  *                      that sets the tunables above at once (all but
- *                      "ikcp" send at once: KCP_ACK_NODELAY 1,
+ *                      "ikcp" send at once: KCP_ACK_DELAY 1,
  *                      KCP_WRITE_DELAY 0, KCP_PACING 1); getsockopt
  *                      returns the name last set ("default" at first).
  *                      Unknown names fail with ENOENT.
@@ -143,6 +148,7 @@ enum {
 	KCP_INFO,
 	KCP_WRITE_DELAY,
 	KCP_PACING,
+	KCP_ACK_DELAY,
 };
 
 /**
