@@ -233,7 +233,7 @@ static int kcp_wait(struct sock *sk, long *timeo,
 		add_wait_queue(sk_sleep(sk), &wait);
 	while (!ready(kcp_sk(sk))) {
 		if (sk->sk_err) {
-			err = -sock_error(sk);
+			err = sock_error(sk);	/* already negative */
 			break;
 		}
 		if (sk->sk_state != state) {

@@ -559,9 +559,23 @@ static void dead_peer(void)
 	EXPECT(send(fd, "?", 1, 0) == 1);
 	pfd.fd = fd;
 	EXPECT(poll(&pfd, 1, 10000) == 1 && (pfd.revents & POLLERR));
+	/* the error is -1 with errno, never a byte count (it once read 110) */
+	EXPECT(recv(fd, &c, 1, 0) == -1 && errno == ETIMEDOUT);
+	close(fd);
+
+	/* the same through SO_ERROR, which reading it clears */
+	fd = sock_of(SOCK_STREAM);
+	a = addr4("127.0.0.1", next_port++, 0);
+	v = 3;
+	EXPECT(!setsockopt(fd, SOL_KCP, KCP_DEADLINK, &v, sizeof(v)));
+	v = 2;
+	EXPECT(!setsockopt(fd, SOL_KCP, KCP_NODELAY, &v, sizeof(v)));
+	EXPECT(!connect(fd, (struct sockaddr *)&a, sizeof(a)));
+	EXPECT(send(fd, "?", 1, 0) == 1);
+	pfd.fd = fd;
+	EXPECT(poll(&pfd, 1, 10000) == 1 && (pfd.revents & POLLERR));
 	EXPECT(!getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) && err == ETIMEDOUT);
 	close(fd);
-	(void)c;
 }
 
 /* Nothing acknowledges: the send buffer fills and SO_SNDTIMEO expires. */
