@@ -73,11 +73,8 @@ static void kcp_snd_free(struct kcp_engine *kcp, struct kcp_seg *seg)
 	kcp->nsnd_buf--;
 	kcp->snd_mem -= seg->cap;
 	kfree(seg);
-	if (!kcp->nsnd_buf) {
-		kcp->rto_floor_valid = false;
-		kcp->fast_pending = false;
-		kcp->early_pending = false;
-	}
+	if (!kcp->nsnd_buf)
+		kcp_pending_clear(kcp);
 }
 
 /* snd_una is the oldest sn in flight, or snd_nxt when none is. */
@@ -146,17 +143,8 @@ static bool kcp_count_skips(struct kcp_engine *kcp, u32 maxack, u32 maxack_ts)
 			seg->skipped_close = true;
 		else
 			seg->fastack++;
-		switch (kcp_seg_skip_reason(kcp, seg)) {
-		case KCP_XMIT_FAST:
-			kcp->fast_pending = true;
+		if (kcp_note_skip(kcp, seg) == KCP_XMIT_FAST)
 			fast = true;
-			break;
-		case KCP_XMIT_EARLY:
-			kcp->early_pending = true;
-			break;
-		default:
-			break;
-		}
 	}
 	return fast;
 }

@@ -66,6 +66,9 @@ enum {
 struct kcp_engine;
 enum kcp_xmit_reason kcp_seg_skip_reason(const struct kcp_engine *kcp,
 					 const struct kcp_seg *seg);
+enum kcp_xmit_reason kcp_note_skip(struct kcp_engine *kcp,
+				   const struct kcp_seg *seg);
+void kcp_pending_clear(struct kcp_engine *kcp);
 struct kcp_config;
 void kcp_flush(struct kcp_engine *kcp, unsigned int what);
 unsigned int kcp_flush_between_ticks(const struct kcp_config *cfg);

@@ -433,22 +433,44 @@ static enum kcp_xmit_reason kcp_xmit_reason(const struct kcp_engine *kcp,
 	return reason;
 }
 
+/**
+ * kcp_pending_clear() - forget the summary of what is in flight
+ * @kcp: the engine, with nothing in flight or about to walk all of it
+ */
+void kcp_pending_clear(struct kcp_engine *kcp)
+{
+	kcp->rto_floor_valid = false;
+	kcp->fast_pending = false;
+	kcp->early_pending = false;
+}
+
+/**
+ * kcp_note_skip() - record in the summary whether skipping ACKs made a
+ * segment due for a fast or an early retransmit
+ * @kcp: the engine
+ * @seg: a segment in flight
+ *
+ * Return: kcp_seg_skip_reason() of @seg.
+ */
+enum kcp_xmit_reason kcp_note_skip(struct kcp_engine *kcp,
+				   const struct kcp_seg *seg)
+{
+	enum kcp_xmit_reason reason = kcp_seg_skip_reason(kcp, seg);
+
+	if (reason == KCP_XMIT_FAST)
+		kcp->fast_pending = true;
+	else if (reason == KCP_XMIT_EARLY)
+		kcp->early_pending = true;
+	return reason;
+}
+
 /* Fold a segment in flight into what kcp_engine_check() reads. */
 static void kcp_note_pending(struct kcp_engine *kcp, const struct kcp_seg *seg)
 {
 	if (!kcp->rto_floor_valid || kcp_before(seg->resendts, kcp->rto_floor))
 		kcp->rto_floor = seg->resendts;
 	kcp->rto_floor_valid = true;
-	switch (kcp_seg_skip_reason(kcp, seg)) {
-	case KCP_XMIT_FAST:
-		kcp->fast_pending = true;
-		break;
-	case KCP_XMIT_EARLY:
-		kcp->early_pending = true;
-		break;
-	default:
-		break;
-	}
+	kcp_note_skip(kcp, seg);
 }
 
 /*
@@ -474,9 +496,7 @@ static void kcp_flush_data(struct kcp_engine *kcp, struct kcp_seg *first,
 	} else {
 		/* a walk of everything: the summary check() reads, made exact */
 		seg = list_first_entry(&kcp->snd_buf, struct kcp_seg, node);
-		kcp->rto_floor_valid = false;
-		kcp->fast_pending = false;
-		kcp->early_pending = false;
+		kcp_pending_clear(kcp);
 	}
 
 	kcp_hdr_prepare(kcp, &hdr, KCP_CMD_PUSH);
