@@ -408,6 +408,14 @@ static int kcp_copy_to_msg(void *to, const void *src, size_t len)
 	return copy_to_iter(src, len, &msg->msg_iter) == len ? 0 : -EFAULT;
 }
 
+/*
+ * A stream copies at most this much between looks at the backlog: what
+ * arrives while a syscall holds the socket waits in the backlog, and a copy
+ * of megabytes (the buffers grow with the windows) would let it overflow
+ * and drop the peer's data and ACKs. TCP flushes its backlog likewise.
+ */
+#define KCP_COPY_CHUNK	(64 * 1024)
+
 static int kcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 {
 	struct sock *sk = sock->sk;
@@ -436,7 +444,8 @@ static int kcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 			break;
 		/* message mode: the whole message; stream: up to the buffer */
 		n = ks->cfg.stream ?
-		    min_t(size_t, len - sent, READ_ONCE(sk->sk_sndbuf) - ks->kcp->snd_mem) :
+		    min_t(size_t, min_t(size_t, len - sent, KCP_COPY_CHUNK),
+			  READ_ONCE(sk->sk_sndbuf) - ks->kcp->snd_mem) :
 		    len;
 		n = kcp_engine_send(ks->kcp, n, kcp_copy_from_msg, msg,
 				    sk->sk_allocation);
@@ -448,6 +457,7 @@ static int kcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 		kcp_session_kick(ks);
 		if (!ks->cfg.stream)
 			break;
+		sk_flush_backlog(sk);
 	}
 out:
 	if (err == -EPIPE && !(msg->msg_flags & MSG_NOSIGNAL))
@@ -475,16 +485,24 @@ static int kcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 		goto out;
 	}
 	for (;;) {
-		ssize_t n = kcp_engine_recv(ks->kcp, len - copied, kcp_copy_to_msg,
+		size_t want = ks->cfg.stream && !kflags ?
+			      min_t(size_t, len - copied, KCP_COPY_CHUNK) :
+			      len - copied;
+		ssize_t n = kcp_engine_recv(ks->kcp, want, kcp_copy_to_msg,
 					    msg, kflags, &msg_len);
 
 		if (n >= 0) {
 			copied += n;
 			kcp_session_kick(ks);
-			if (!ks->cfg.stream || copied == len || kflags ||
-			    !(flags & MSG_WAITALL))
+			if (!ks->cfg.stream || copied == len || kflags)
 				break;
-			continue;
+			sk_flush_backlog(sk);
+			if (n == want || (flags & MSG_WAITALL))
+				continue;
+			/* what the backlog held may have made more ready */
+			if (kcp_engine_peeksize(ks->kcp) > 0)
+				continue;
+			break;
 		}
 		if (n != -EAGAIN) {
 			err = n;

@@ -52,6 +52,7 @@ enum {
 	KCP_SSTHRESH_INIT = 2,
 	KCP_SSTHRESH_MIN = 2,
 	KCP_ACK_DELAY_MAX = 500,	/* RFC 1122's bound on a delayed ACK */
+	KCP_THIN_STREAM = 4,		/* segments in flight */
 };
 
 /**
@@ -68,7 +69,8 @@ enum {
  * @snd_wnd: send window, in segments
  * @rcv_wnd: receive window, in segments (at least KCP_RCV_WND_MIN)
  * @minrto: lower bound of the retransmission timeout, in ms
- * @dead_link: transmissions of one segment after which the link is dead
+ * @dead_link: transmissions of one segment that no ACK prompted (the first
+ *	and those on RTO expiry) after which the link is dead
  * @nc: no congestion control: the window is min(snd_wnd, remote window)
  * @stream: stream mode (a byte stream) rather than message mode
  * @ack_nodelay: send ACKs as soon as a datagram has been processed instead
@@ -83,10 +85,11 @@ enum {
  *	soon as they are due
  * @pacing: spread a window of new segments over a round trip rather than
  *	send it in one burst (not in ikcp)
- * @reorder_tolerant: an ACK counts as skipping an earlier segment (for fast
- *	and early retransmit) only if the acked segment was sent in a later
- *	millisecond: segments sent together may arrive reordered (not in
- *	ikcp)
+ * @reorder_tolerant: tell reordering from loss (not in ikcp): an ACK counts
+ *	as skipping an earlier segment (for fast and early retransmit) only
+ *	if the acked segment was sent in a later millisecond, and with
+ *	KCP_THIN_STREAM segments or more in flight a skipped segment is
+ *	resent only once its ACK is overdue by a quarter round trip (RACK)
  * @rcv_limit: bytes of payload the receive side may hold (0: no limit);
  *	the advertised window shrinks as it fills
  */
@@ -124,6 +127,9 @@ struct kcp_config {
  * @retrans_timeout: retransmissions because the RTO expired
  * @retrans_fast: retransmissions because cfg.resend ACKs skipped the segment
  * @retrans_early: early retransmissions (cfg.early_retransmit)
+ * @retrans_spurious_timeout: RTO retransmissions found needless: the ACK
+ *	echoed the time of an earlier transmission (Eifel detection, RFC 3522)
+ * @retrans_spurious_fast: fast and early retransmissions found needless
  * @repeat_segs: data segments received that were already received
  * @dropped_segs: data segments dropped for lack of window or memory
  */
@@ -139,6 +145,8 @@ struct kcp_stats {
 	u64 retrans_timeout;
 	u64 retrans_fast;
 	u64 retrans_early;
+	u64 retrans_spurious_timeout;
+	u64 retrans_spurious_fast;
 	u64 repeat_segs;
 	u64 dropped_segs;
 };
@@ -236,6 +244,7 @@ struct kcp_engine {
 	s32 rx_srtt;
 	s32 rx_rttvar;
 	u32 rx_rto;
+	u32 rtt_latest;			/* the latest sample, for RACK */
 
 	/* Congestion control state, owned by @cong */
 	const struct kcp_cong_ops *cong;

@@ -54,6 +54,7 @@ static void kcp_rtt_sample(struct kcp_engine *kcp, u32 rtt)
 	s32 r = min_t(u32, rtt, KCP_RTO_MAX);
 	u32 rto;
 
+	kcp->rtt_latest = r;
 	if (!kcp->rx_srtt) {
 		kcp->rx_srtt = r;
 		kcp->rx_rttvar = r / 2;
@@ -99,8 +100,26 @@ static void kcp_ack_una(struct kcp_engine *kcp, u32 una)
 	kcp_update_una(kcp);
 }
 
-/* The peer has segment @sn. */
-static void kcp_ack_sn(struct kcp_engine *kcp, u32 sn)
+/*
+ * Was the latest retransmission of @seg needed? An ACK echoes the time of
+ * the transmission it answers: an earlier one's means the original got
+ * there and the retransmission was spurious (Eifel detection, RFC 3522;
+ * two sent in the same ms cannot be told apart). Counted for KCP_INFO: how
+ * often loss recovery mistook delay or reordering for loss.
+ */
+static void kcp_judge_retransmit(struct kcp_engine *kcp,
+				 const struct kcp_seg *seg, u32 ts)
+{
+	if (seg->xmit < 2 || ts == seg->ts)
+		return;
+	if (seg->last_reason == KCP_XMIT_TIMEOUT)
+		kcp->stats.retrans_spurious_timeout++;
+	else
+		kcp->stats.retrans_spurious_fast++;
+}
+
+/* The peer has segment @sn, sent at @ts. */
+static void kcp_ack_sn(struct kcp_engine *kcp, u32 sn, u32 ts)
 {
 	struct kcp_seg *seg;
 
@@ -108,6 +127,7 @@ static void kcp_ack_sn(struct kcp_engine *kcp, u32 sn)
 		return;
 	list_for_each_entry(seg, &kcp->snd_buf, node) {
 		if (seg->sn == sn) {
+			kcp_judge_retransmit(kcp, seg, ts);
 			kcp_snd_free(kcp, seg);
 			break;
 		}
@@ -301,6 +321,9 @@ int kcp_engine_input(struct kcp_engine *kcp, const void *data, size_t len,
 	kcp->stats.in_pkts++;
 	if (len < KCP_HDR_LEN)
 		err = -EBADMSG;
+	/* the reordering window (kcp_skip_due()) is judged at this time */
+	if (kcp->updated && !kcp_before(now, kcp->now))
+		kcp->now = now;
 
 	while (!err && len >= KCP_HDR_LEN) {
 		err = kcp_hdr_decode(&hdr, p, len);
@@ -312,13 +335,12 @@ int kcp_engine_input(struct kcp_engine *kcp, const void *data, size_t len,
 		}
 
 		kcp->rmt_wnd = hdr.wnd;
-		kcp_ack_una(kcp, hdr.una);
 
 		switch (hdr.cmd) {
 		case KCP_CMD_ACK:
 			if (!kcp_before(now, hdr.ts))
 				kcp_rtt_sample(kcp, now - hdr.ts);
-			kcp_ack_sn(kcp, hdr.sn);
+			kcp_ack_sn(kcp, hdr.sn, hdr.ts);
 			if (!acked || kcp_before(maxack, hdr.sn)) {
 				maxack = hdr.sn;
 				maxack_ts = hdr.ts;
@@ -334,6 +356,8 @@ int kcp_engine_input(struct kcp_engine *kcp, const void *data, size_t len,
 		case KCP_CMD_WINS:
 			break;
 		}
+		/* after an ACK's own sn, which kcp_judge_retransmit() reads */
+		kcp_ack_una(kcp, hdr.una);
 		kcp->stats.in_segs++;
 		p += KCP_HDR_LEN + hdr.len;
 		len -= KCP_HDR_LEN + hdr.len;
@@ -357,11 +381,8 @@ int kcp_engine_input(struct kcp_engine *kcp, const void *data, size_t len,
 	if (kcp->ackcount && kcp_acks_now(kcp))
 		what |= KCP_FLUSH_ACKS;
 	what &= kcp_flush_between_ticks(&kcp->cfg);
-	if (what && kcp->updated) {
-		if (!kcp_before(now, kcp->now))
-			kcp->now = now;
+	if (what && kcp->updated)
 		kcp_flush(kcp, what);
-	}
 
 	if (err)
 		kcp->stats.in_errors++;

@@ -19,12 +19,16 @@
  * @rto: its own retransmission timeout, backed off on each timeout
  * @fastack: ACKs for later segments received since it was last sent
  * @xmit: transmissions so far
+ * @blind_xmit: transmissions no ACK prompted: the first and each on RTO
+ *	expiry (cfg.dead_link counts these: fast and early retransmits
+ *	happen only while ACKs arrive, so they say the link is alive)
  * @len: payload bytes
  * @cap: payload bytes allocated (stream mode fills segments up to mss)
  * @head: payload bytes already consumed by the reader (stream mode)
  * @frg: fragments of the same message that follow it (message mode)
  * @skipped_close: acknowledged past by a segment sent in the same ms
  *	(cfg.reorder_tolerant), so only an early retransmit candidate
+ * @last_reason: enum kcp_xmit_reason of the latest transmission
  * @data: the payload
  */
 struct kcp_seg {
@@ -39,7 +43,9 @@ struct kcp_seg {
 	u32 cap;
 	u32 head;
 	u8 frg;
-	bool skipped_close;
+	u8 skipped_close:1;
+	u8 last_reason:3;
+	u16 blind_xmit;
 	u8 data[];
 };
 

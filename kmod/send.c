@@ -362,6 +362,7 @@ static struct kcp_seg *kcp_queue_to_flight(struct kcp_engine *kcp)
 		seg->rto = kcp->rx_rto;
 		seg->fastack = 0;
 		seg->xmit = 0;
+		seg->blind_xmit = 0;
 		if (!first)
 			first = seg;
 	}
@@ -385,6 +386,45 @@ static u32 kcp_rto_backoff(const struct kcp_engine *kcp, u32 rto)
 	return min_t(u32, rto, KCP_RTO_MAX);
 }
 
+/* What skipping ACKs call for, however recent the segment's transmission. */
+static enum kcp_xmit_reason kcp_skip_kind(const struct kcp_engine *kcp,
+					  const struct kcp_seg *seg)
+{
+	u32 resend = kcp->cfg.resend ? kcp->cfg.resend : U32_MAX;
+
+	if ((!seg->fastack && !seg->skipped_close) ||
+	    (kcp->cfg.fastlimit && seg->xmit > kcp->cfg.fastlimit))
+		return KCP_XMIT_NONE;
+	if (seg->fastack >= resend)
+		return KCP_XMIT_FAST;
+	return kcp->cfg.early_retransmit ? KCP_XMIT_EARLY : KCP_XMIT_NONE;
+}
+
+/*
+ * cfg.reorder_tolerant: a segment that later ones overtook is taken for
+ * lost only once its ACK, had it come as late as the latest round trip
+ * measured, is overdue by a quarter of the smoothed round trip (RACK's
+ * reordering window, RFC 8985, without its adaptation: widening it on
+ * needless resends cost latency in kcpsim and saved nothing measurable on
+ * a jittery link). Datagrams reordered by less (jitter, a veth or multi-queue NIC delivering
+ * from two CPUs) are not resent; a real loss is resent that much later
+ * than stock KCP would. A thin stream, fewer than KCP_THIN_STREAM segments
+ * in flight (a game's or a shell's), does not wait: a needless resend
+ * costs it little and a late one costs a round trip (Linux's thin-stream
+ * rule for TCP).
+ */
+static u32 kcp_skip_due(const struct kcp_engine *kcp, const struct kcp_seg *seg)
+{
+	return seg->ts + kcp->rtt_latest + max_t(u32, kcp->rx_srtt / 4, 1);
+}
+
+static bool kcp_skip_waits(const struct kcp_engine *kcp,
+			   const struct kcp_seg *seg)
+{
+	return kcp->cfg.reorder_tolerant && kcp->nsnd_buf >= KCP_THIN_STREAM &&
+	       kcp_before(kcp->now, kcp_skip_due(kcp, seg));
+}
+
 /**
  * kcp_seg_skip_reason() - may ACKs that skipped a segment resend it early?
  * @kcp: the engine
@@ -395,8 +435,8 @@ static u32 kcp_rto_backoff(const struct kcp_engine *kcp, u32 rto)
  * segment sent in the same ms, see cfg.reorder_tolerant), when nothing
  * new is going out: the segment is most likely lost and no further ACKs
  * may come to trigger a fast retransmit. Both stop after cfg.fastlimit
- * transmissions, leaving the segment to its RTO. kcp_engine_check() asks
- * this too, so that a skipped segment gets a wakeup of its own.
+ * transmissions, leaving the segment to its RTO, and with
+ * cfg.reorder_tolerant both wait for kcp_skip_due().
  *
  * Return: KCP_XMIT_FAST, KCP_XMIT_EARLY (only if nothing new goes out), or
  * KCP_XMIT_NONE.
@@ -404,14 +444,11 @@ static u32 kcp_rto_backoff(const struct kcp_engine *kcp, u32 rto)
 enum kcp_xmit_reason kcp_seg_skip_reason(const struct kcp_engine *kcp,
 					 const struct kcp_seg *seg)
 {
-	u32 resend = kcp->cfg.resend ? kcp->cfg.resend : U32_MAX;
+	enum kcp_xmit_reason reason = kcp_skip_kind(kcp, seg);
 
-	if ((!seg->fastack && !seg->skipped_close) ||
-	    (kcp->cfg.fastlimit && seg->xmit > kcp->cfg.fastlimit))
+	if (reason != KCP_XMIT_NONE && kcp_skip_waits(kcp, seg))
 		return KCP_XMIT_NONE;
-	if (seg->fastack >= resend)
-		return KCP_XMIT_FAST;
-	return kcp->cfg.early_retransmit ? KCP_XMIT_EARLY : KCP_XMIT_NONE;
+	return reason;
 }
 
 static enum kcp_xmit_reason kcp_xmit_reason(const struct kcp_engine *kcp,
@@ -446,17 +483,28 @@ void kcp_pending_clear(struct kcp_engine *kcp)
 
 /**
  * kcp_note_skip() - record in the summary whether skipping ACKs made a
- * segment due for a fast or an early retransmit
- * @kcp: the engine
+ * segment due for a fast or an early retransmit, or will make it due
+ * @kcp: the engine, with the summary valid for what is in flight
  * @seg: a segment in flight
+ *
+ * A segment waiting out the reordering window lowers rto_floor to the
+ * window's end, so that the engine wakes for it.
  *
  * Return: kcp_seg_skip_reason() of @seg.
  */
 enum kcp_xmit_reason kcp_note_skip(struct kcp_engine *kcp,
 				   const struct kcp_seg *seg)
 {
-	enum kcp_xmit_reason reason = kcp_seg_skip_reason(kcp, seg);
+	enum kcp_xmit_reason reason = kcp_skip_kind(kcp, seg);
 
+	if (reason != KCP_XMIT_NONE && kcp_skip_waits(kcp, seg)) {
+		u32 due = kcp_skip_due(kcp, seg);
+
+		if (!kcp->rto_floor_valid || kcp_before(due, kcp->rto_floor))
+			kcp->rto_floor = due;
+		kcp->rto_floor_valid = true;
+		return KCP_XMIT_NONE;
+	}
 	if (reason == KCP_XMIT_FAST)
 		kcp->fast_pending = true;
 	else if (reason == KCP_XMIT_EARLY)
@@ -509,12 +557,14 @@ static void kcp_flush_data(struct kcp_engine *kcp, struct kcp_seg *first,
 			kcp_note_pending(kcp, seg);
 			continue;
 		case KCP_XMIT_FIRST:
+			seg->blind_xmit++;
 			seg->rto = kcp->rx_rto;
 			seg->resendts = kcp->now + seg->rto + rtomin;
 			break;
 		case KCP_XMIT_TIMEOUT:
 			seg->rto = kcp_rto_backoff(kcp, seg->rto);
 			seg->resendts = kcp->now + seg->rto;
+			seg->blind_xmit++;
 			kcp->stats.retrans_timeout++;
 			timeout = true;
 			break;
@@ -531,6 +581,7 @@ static void kcp_flush_data(struct kcp_engine *kcp, struct kcp_seg *first,
 			break;
 		}
 		seg->xmit++;
+		seg->last_reason = reason;
 		seg->ts = kcp->now;
 		hdr.frg = seg->frg;
 		hdr.ts = seg->ts;
@@ -539,7 +590,7 @@ static void kcp_flush_data(struct kcp_engine *kcp, struct kcp_seg *first,
 		payload = kcp_emit(kcp, &hdr);
 		if (payload)
 			memcpy(payload, seg->data, seg->len);
-		if (seg->xmit >= kcp->cfg.dead_link)
+		if (seg->blind_xmit >= kcp->cfg.dead_link)
 			kcp->dead = true;
 		kcp_note_pending(kcp, seg);
 	}

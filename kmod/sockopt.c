@@ -206,6 +206,8 @@ static void kcp_fill_info(struct kcp_sock *ks, struct kcp_info *info)
 	info->kcpi_retrans_timeout = kcp->stats.retrans_timeout;
 	info->kcpi_retrans_fast = kcp->stats.retrans_fast;
 	info->kcpi_retrans_early = kcp->stats.retrans_early;
+	info->kcpi_spurious_timeout = kcp->stats.retrans_spurious_timeout;
+	info->kcpi_spurious_fast = kcp->stats.retrans_spurious_fast;
 	info->kcpi_repeat_segs = kcp->stats.repeat_segs;
 	info->kcpi_dropped_segs = kcp->stats.dropped_segs;
 	info->kcpi_backlog_drops = READ_ONCE(ks->backlog_drops);

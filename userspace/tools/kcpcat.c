@@ -249,7 +249,8 @@ int main(int argc, char **argv)
 			sent, got, seconds_since(&t0));
 		if (!o.tcp && !getsockopt(fd, SOL_KCP, KCP_INFO, &info, &len))
 			fprintf(stderr, "kcpcat: datagrams out %llu in %llu, segments out %llu, "
-				"retransmitted %llu (timeout %llu, fast %llu, early %llu), "
+				"retransmitted %llu (timeout %llu, fast %llu, early %llu; "
+				"needless: timeout %llu, fast/early %llu), "
 				"srtt %u ms, rto %u ms, peer window %u, "
 				"data refused %llu, repeated %llu, backlog drops %llu\n",
 				(unsigned long long)info.kcpi_out_pkts,
@@ -261,6 +262,8 @@ int main(int argc, char **argv)
 				(unsigned long long)info.kcpi_retrans_timeout,
 				(unsigned long long)info.kcpi_retrans_fast,
 				(unsigned long long)info.kcpi_retrans_early,
+				(unsigned long long)info.kcpi_spurious_timeout,
+				(unsigned long long)info.kcpi_spurious_fast,
 				info.kcpi_srtt, info.kcpi_rto, info.kcpi_rmt_wnd,
 				(unsigned long long)info.kcpi_dropped_segs,
 				(unsigned long long)info.kcpi_repeat_segs,

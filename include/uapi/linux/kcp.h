@@ -64,7 +64,8 @@ struct sockaddr_kcp {
  * first datagram was data (a PUSH with sn 0). SIOCINQ gives the bytes
  * ready to read; SIOCOUTQ the bytes the send side still holds, 0 once the
  * peer has acknowledged everything. A peer that stops acknowledging fails
- * the socket with ETIMEDOUT after KCP_DEADLINK transmissions of a segment.
+ * the socket with ETIMEDOUT after KCP_DEADLINK transmissions of a segment
+ * (its first and those on RTO expiry: a fast retransmit means ACKs came).
  *
  * SOCKET OPTIONS, level SOL_KCP
  *
@@ -93,8 +94,9 @@ struct sockaddr_kcp {
  *   KCP_MINRTO         1..60000 ms
  *   KCP_FASTLIMIT      0..1000 transmissions after which fast retransmit
  *                      stops (0: no limit)
- *   KCP_DEADLINK       1..1000 transmissions of one segment before the
- *                      session fails with ETIMEDOUT
+ *   KCP_DEADLINK       1..1000 transmissions of one segment, the first
+ *                      and those on RTO expiry, before the session fails
+ *                      with ETIMEDOUT
  *   KCP_ACK_NODELAY    0 or 1 (default 0): 1 acknowledges each datagram
  *                      as soon as it is processed (kcp-go's option)
  *   KCP_ACK_DELAY      0..500 ms (default 1): without KCP_ACK_NODELAY,
@@ -196,6 +198,9 @@ struct kcp_info {
 	__u64	kcpi_dropped_segs;	/* data refused: window or memory */
 	/* datagrams dropped while a syscall held the socket, backlog full */
 	__u64	kcpi_backlog_drops;
+	/* retransmissions the peer's ACK showed needless (its echoed time) */
+	__u64	kcpi_spurious_timeout;
+	__u64	kcpi_spurious_fast;	/* fast and early */
 };
 
 #endif /* _UAPI_LINUX_KCP_H */
