@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: MIT OR GPL-2.0
+/*
+ * The data path of a connected AF_KCP socket, as applications see it:
+ * send, receive, poll and TCP's queue ioctls. What the engine does with
+ * the data is in session.c and the engine's files.
+ */
+#include <linux/sockios.h>
+#include <linux/termios.h>
+#include <linux/uio.h>
+#include <net/sock.h>
+#include <net/tcp_states.h>
+
+#include "af_kcp.h"
+#include "session.h"
+#include "sock.h"
+
+static bool kcp_can_send(const struct kcp_sock *ks)
+{
+	return ks->kcp->snd_mem < READ_ONCE(ks->sk.sk_sndbuf);
+}
+
+static bool kcp_can_recv(const struct kcp_sock *ks)
+{
+	return kcp_engine_peeksize(ks->kcp) >= 0;
+}
+
+/*
+ * Sleep until @ready, an error, a change of state (a listener that stops
+ * listening: EINVAL; a session that ends: ENOTCONN), the timeout or a
+ * signal. The caller holds the socket lock; it is dropped while sleeping.
+ * Listeners wait exclusively: one new session wakes one accept().
+ */
+int kcp_wait(struct sock *sk, long *timeo,
+		    bool (*ready)(const struct kcp_sock *ks))
+{
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	int state = sk->sk_state;
+	int err = 0;
+
+	if (state == TCP_LISTEN)
+		add_wait_queue_exclusive(sk_sleep(sk), &wait);
+	else
+		add_wait_queue(sk_sleep(sk), &wait);
+	while (!ready(kcp_sk(sk))) {
+		if (sk->sk_err) {
+			err = sock_error(sk);	/* already negative */
+			break;
+		}
+		if (sk->sk_state != state) {
+			err = state == TCP_LISTEN ? -EINVAL : -ENOTCONN;
+			break;
+		}
+		if (!*timeo) {
+			err = -EAGAIN;
+			break;
+		}
+		if (signal_pending(current)) {
+			err = sock_intr_errno(*timeo);
+			break;
+		}
+		release_sock(sk);
+		*timeo = wait_woken(&wait, TASK_INTERRUPTIBLE, *timeo);
+		lock_sock(sk);
+	}
+	remove_wait_queue(sk_sleep(sk), &wait);
+	return err;
+}
+
+__poll_t kcp_poll(struct file *file, struct socket *sock,
+			 poll_table *wait)
+{
+	struct sock *sk = sock->sk;
+	struct kcp_sock *ks = kcp_sk(sk);
+	__poll_t mask = 0;
+
+	sock_poll_wait(file, sock, wait);
+	if (READ_ONCE(sk->sk_err))
+		mask |= EPOLLERR;
+	switch (READ_ONCE(sk->sk_state)) {
+	case TCP_LISTEN:
+		if (READ_ONCE(ks->accept_len))
+			mask |= EPOLLIN | EPOLLRDNORM;
+		break;
+	case TCP_ESTABLISHED:
+		if (READ_ONCE(ks->readable))
+			mask |= EPOLLIN | EPOLLRDNORM;
+		if (READ_ONCE(ks->writable))
+			mask |= EPOLLOUT | EPOLLWRNORM;
+		break;
+	default:
+		if (sock->state == SS_CONNECTED)
+			mask |= EPOLLHUP;
+		break;
+	}
+	return mask;
+}
+
+/*
+ * TCP's queue ioctls, which tools use to know when everything sent has
+ * been acknowledged (SIOCOUTQ reaching 0) and what can be read now.
+ */
+int kcp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
+{
+	struct sock *sk = sock->sk;
+	struct kcp_sock *ks = kcp_sk(sk);
+	int answer = 0;
+
+	if (cmd != SIOCINQ && cmd != SIOCOUTQ)
+		return -ENOIOCTLCMD;
+	lock_sock(sk);
+	if (sk->sk_state == TCP_LISTEN) {
+		release_sock(sk);
+		return -EINVAL;
+	}
+	if (ks->kcp && cmd == SIOCINQ)
+		answer = max_t(ssize_t, kcp_engine_peeksize(ks->kcp), 0);
+	else if (ks->kcp)
+		answer = ks->kcp->snd_mem;
+	release_sock(sk);
+	return put_user(answer, (int __user *)arg);
+}
+
+void kcp_write_space(struct sock *sk)
+{
+	struct socket_wq *wq;
+
+	rcu_read_lock();
+	wq = rcu_dereference(sk->sk_wq);
+	if (skwq_has_sleeper(wq))
+		wake_up_interruptible_sync_poll(&wq->wait, EPOLLOUT |
+						EPOLLWRNORM | EPOLLWRBAND);
+	sk_wake_async(sk, SOCK_WAKE_SPACE, POLL_OUT);
+	rcu_read_unlock();
+}
+
+static int kcp_copy_from_msg(void *dst, size_t len, void *from)
+{
+	struct msghdr *msg = from;
+
+	return copy_from_iter_full(dst, len, &msg->msg_iter) ? 0 : -EFAULT;
+}
+
+static int kcp_copy_to_msg(void *to, const void *src, size_t len)
+{
+	struct msghdr *msg = to;
+
+	return copy_to_iter(src, len, &msg->msg_iter) == len ? 0 : -EFAULT;
+}
+
+/*
+ * A stream copies at most this much between looks at the backlog: what
+ * arrives while a syscall holds the socket waits in the backlog, and a copy
+ * of megabytes (the buffers grow with the windows) would let it overflow
+ * and drop the peer's data and ACKs. TCP flushes its backlog likewise.
+ */
+#define KCP_COPY_CHUNK	(64 * 1024)
+
+int kcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
+{
+	struct sock *sk = sock->sk;
+	struct kcp_sock *ks = kcp_sk(sk);
+	long timeo = sock_sndtimeo(sk, msg->msg_flags & MSG_DONTWAIT);
+	size_t sent = 0;
+	int err = 0;
+
+	if (msg->msg_flags & MSG_OOB)
+		return -EOPNOTSUPP;
+
+	lock_sock(sk);
+	if (sk->sk_state != TCP_ESTABLISHED) {
+		err = -EPIPE;
+		goto out;
+	}
+	if (!ks->cfg.stream && len > KCP_MSG_FRAGMENTS_MAX * ks->kcp->mss) {
+		err = -EMSGSIZE;
+		goto out;
+	}
+	while (sent < len || (!len && !ks->cfg.stream && !sent)) {
+		ssize_t n;
+
+		err = kcp_wait(sk, &timeo, kcp_can_send);
+		if (err)
+			break;
+		/* message mode: the whole message; stream: up to the buffer */
+		n = ks->cfg.stream ?
+		    min_t(size_t, min_t(size_t, len - sent, KCP_COPY_CHUNK),
+			  READ_ONCE(sk->sk_sndbuf) - ks->kcp->snd_mem) :
+		    len;
+		n = kcp_engine_send(ks->kcp, n, kcp_copy_from_msg, msg,
+				    sk->sk_allocation);
+		if (n < 0) {
+			err = n;
+			break;
+		}
+		sent += n;
+		kcp_session_kick(ks);
+		if (!ks->cfg.stream)
+			break;
+		sk_flush_backlog(sk);
+	}
+out:
+	if (err == -EPIPE && !(msg->msg_flags & MSG_NOSIGNAL))
+		send_sig(SIGPIPE, current, 0);
+	release_sock(sk);
+	return sent ? sent : err;
+}
+
+int kcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
+		       int flags)
+{
+	struct sock *sk = sock->sk;
+	struct kcp_sock *ks = kcp_sk(sk);
+	long timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
+	unsigned int kflags = flags & MSG_PEEK ? KCP_RECV_PEEK : 0;
+	size_t copied = 0, msg_len = 0;
+	int err = 0;
+
+	if (flags & (MSG_OOB | MSG_ERRQUEUE))
+		return -EOPNOTSUPP;
+
+	lock_sock(sk);
+	if (sk->sk_state != TCP_ESTABLISHED) {
+		err = -ENOTCONN;
+		goto out;
+	}
+	for (;;) {
+		size_t want = ks->cfg.stream && !kflags ?
+			      min_t(size_t, len - copied, KCP_COPY_CHUNK) :
+			      len - copied;
+		ssize_t n = kcp_engine_recv(ks->kcp, want, kcp_copy_to_msg,
+					    msg, kflags, &msg_len);
+
+		if (n >= 0) {
+			copied += n;
+			kcp_session_kick(ks);
+			if (!ks->cfg.stream || copied == len || kflags)
+				break;
+			sk_flush_backlog(sk);
+			if (n == want || (flags & MSG_WAITALL))
+				continue;
+			/* what the backlog held may have made more ready */
+			if (kcp_engine_peeksize(ks->kcp) > 0)
+				continue;
+			break;
+		}
+		if (n != -EAGAIN) {
+			err = n;
+			break;
+		}
+		if (copied && !(flags & MSG_WAITALL))
+			break;
+		err = kcp_wait(sk, &timeo, kcp_can_recv);
+		if (err)
+			break;
+	}
+	if (!ks->cfg.stream && msg_len > copied) {
+		msg->msg_flags |= MSG_TRUNC;
+		if (flags & MSG_TRUNC)
+			copied = msg_len;
+	}
+out:
+	release_sock(sk);
+	return copied || !err ? copied : err;
+}
