@@ -24,6 +24,8 @@
 #include "af_kcp.h"
 #include "compat.h"
 #include "endpoint.h"
+#include "lifecycle.h"
+#include "net.h"
 #include "profile.h"
 #include "session.h"
 #include "sock.h"
@@ -137,8 +139,8 @@ static int kcp_connect(struct socket *sock, struct sockaddr *uaddr, int len,
 		return err;
 
 	lock_sock(sk);
-	if (sk->sk_state == TCP_ESTABLISHED) {
-		err = -EISCONN;
+	if (ks->kcp) {
+		err = -EISCONN;		/* a session, live or ended, is for life */
 		goto out;
 	}
 	if (sk->sk_state == TCP_LISTEN) {
@@ -304,8 +306,7 @@ static int kcp_release(struct socket *sock)
 		kcp_endpoint_unlisten(ks->ep, ks);
 		kcp_release_unaccepted(ks);
 	}
-	kcp_session_stop(ks);
-	sk->sk_state = TCP_CLOSE;
+	kcp_session_close(ks);		/* stopped, or an orphan delivering */
 	sock_orphan(sk);
 	sock->sk = NULL;
 	release_sock(sk);
@@ -317,6 +318,7 @@ static void kcp_sock_destruct(struct sock *sk)
 {
 	struct kcp_sock *ks = kcp_sk(sk);
 
+	kcp_net_del(ks);
 	if (ks->kcp)
 		dst_cache_destroy(&ks->dst_cache);
 	kcp_engine_destroy(ks->kcp);
@@ -357,6 +359,7 @@ static struct proto kcp_proto = {
 	.obj_size	= sizeof(struct kcp_sock),
 	.backlog_rcv	= kcp_session_backlog_rcv,
 	.release_cb	= kcp_session_release_cb,
+	.keepalive	= kcp_session_keepalive,
 };
 
 static const struct proto_ops kcp_ops = {
@@ -370,7 +373,7 @@ static const struct proto_ops kcp_ops = {
 	.poll		= kcp_poll,
 	.ioctl		= kcp_ioctl,
 	.listen		= kcp_listen,
-	.shutdown	= sock_no_shutdown,
+	.shutdown	= kcp_shutdown,
 	.setsockopt	= kcp_setsockopt,
 	.getsockopt	= kcp_getsockopt,
 	.sendmsg	= kcp_sendmsg,

@@ -20,5 +20,6 @@ int kcp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg);
 void kcp_write_space(struct sock *sk);
 int kcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len);
 int kcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len, int flags);
+int kcp_shutdown(struct socket *sock, int how);
 
 #endif /* _KCP_AF_KCP_H */

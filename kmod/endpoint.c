@@ -10,6 +10,8 @@
  * the socket released from a work item, outside the receive path, once the
  * last KCP socket lets go of it.
  */
+#include <linux/icmp.h>
+#include <linux/icmpv6.h>
 #include <linux/jhash.h>
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -124,12 +126,90 @@ drop:
 	return 0;
 }
 
+/*
+ * An ICMP error quotes the datagram we sent, from its IP header on (at
+ * skb->data), which names the session: its destination and the conv in
+ * the KCP header that follows the UDP header.
+ */
+static void kcp_quoted_peer(const struct sk_buff *skb, union kcp_addr *peer)
+{
+	const struct udphdr *uh;
+
+	memset(peer, 0, sizeof(*peer));
+	if (skb->protocol == htons(ETH_P_IP)) {
+		const struct iphdr *iph = (const struct iphdr *)skb->data;
+
+		uh = (const struct udphdr *)(skb->data + iph->ihl * 4);
+		peer->v4.sin_family = AF_INET;
+		peer->v4.sin_addr.s_addr = iph->daddr;
+		peer->v4.sin_port = uh->dest;
+	} else {
+		const struct ipv6hdr *ip6h = (const struct ipv6hdr *)skb->data;
+
+		uh = (const struct udphdr *)(ip6h + 1);
+		peer->v6.sin6_family = AF_INET6;
+		peer->v6.sin6_addr = ip6h->daddr;
+		peer->v6.sin6_port = uh->dest;
+		peer->v6.sin6_scope_id = ipv6_iface_scope_id(&ip6h->daddr,
+							     inet6_iif(skb));
+	}
+}
+
+/*
+ * The peer's port is closed (port unreachable; other ICMP errors are
+ * transient, as they are for TCP): tell the session. RCU held.
+ */
+static void kcp_encap_refused(struct sock *usk, const struct sk_buff *skb,
+			      const u8 *kcp_hdr)
+{
+	struct kcp_endpoint *ep = rcu_dereference_sk_user_data(usk);
+	union kcp_addr peer;
+	struct kcp_sock *ks;
+	__le32 conv;
+
+	if (!ep || kcp_hdr + sizeof(conv) > skb_tail_pointer(skb))
+		return;
+	kcp_quoted_peer(skb, &peer);
+	memcpy(&conv, kcp_hdr, sizeof(conv));
+	ks = kcp_endpoint_lookup(ep, &peer, le32_to_cpu(conv));
+	if (!ks)
+		return;
+	kcp_session_refused(ks);
+	sock_put(&ks->sk);
+}
+
+#ifdef KCP_HAVE_ENCAP_ERR_RCV_INFO
+static void kcp_encap_err_rcv(struct sock *usk, struct sk_buff *skb, int err,
+			      __be16 port, u32 info, u8 *payload)
+{
+	if (err == ECONNREFUSED)
+		kcp_encap_refused(usk, skb, payload);
+}
+#else
+static void kcp_encap_err_rcv(struct sock *usk, struct sk_buff *skb,
+			      unsigned int udp_offset)
+{
+	bool refused;
+
+	if (skb->protocol == htons(ETH_P_IP))
+		refused = icmp_hdr(skb)->type == ICMP_DEST_UNREACH &&
+			  icmp_hdr(skb)->code == ICMP_PORT_UNREACH;
+	else
+		refused = icmp6_hdr(skb)->icmp6_type == ICMPV6_DEST_UNREACH &&
+			  icmp6_hdr(skb)->icmp6_code == ICMPV6_PORT_UNREACH;
+	if (refused)
+		kcp_encap_refused(usk, skb,
+				  skb->data + udp_offset + sizeof(struct udphdr));
+}
+#endif
+
 static int kcp_endpoint_open(struct kcp_endpoint *ep, const union kcp_addr *addr)
 {
 	struct udp_tunnel_sock_cfg tunnel = {
 		.sk_user_data = ep,
 		.encap_type = 1,
 		.encap_rcv = kcp_encap_rcv,
+		.encap_err_rcv = kcp_encap_err_rcv,
 	};
 	struct udp_port_cfg port = {
 		.family = addr->sa.sa_family,
@@ -167,10 +247,14 @@ static void kcp_endpoint_release(struct work_struct *work)
 	struct kcp_endpoint *ep = container_of(work, struct kcp_endpoint,
 					       release_work);
 
+	udp_tunnel_sock_release(ep->sock);
+	/*
+	 * Listed until its port is free: a bind meanwhile finds it, sees no
+	 * reference and waits for this work (kcp_endpoint_get()).
+	 */
 	spin_lock_bh(&kcp_endpoints_lock);
 	list_del(&ep->node);
 	spin_unlock_bh(&kcp_endpoints_lock);
-	udp_tunnel_sock_release(ep->sock);
 	/* a receive path that saw sk_user_data before it was cleared */
 	synchronize_net();
 	put_net(ep->net);
@@ -195,14 +279,28 @@ int kcp_endpoint_get(struct net *net, const union kcp_addr *addr, bool reuse,
 			!addr->v6.sin6_port;
 	int err, i;
 
+retry:
 	if (!any_port) {
 		spin_lock_bh(&kcp_endpoints_lock);
 		list_for_each_entry(ep, &kcp_endpoints, node) {
 			if (!net_eq(ep->net, net) || !kcp_addr_equal(&ep->local, addr))
 				continue;
-			err = reuse && ep->reuse &&
-			      refcount_inc_not_zero(&ep->refs) ? 0 : -EADDRINUSE;
+			if (reuse && ep->reuse && refcount_inc_not_zero(&ep->refs))
+				err = 0;
+			else if (refcount_read(&ep->refs))
+				err = -EADDRINUSE;
+			else
+				err = -EAGAIN;
 			spin_unlock_bh(&kcp_endpoints_lock);
+			if (err == -EAGAIN) {
+				/*
+				 * Its last socket closed and its release is
+				 * queued: wait for the port, rather than fail
+				 * a server restarting at once.
+				 */
+				flush_workqueue(kcp_endpoint_wq);
+				goto retry;
+			}
 			if (!err)
 				*out = ep;
 			return err;

@@ -128,6 +128,24 @@ struct kcp_engine *kcp_engine_create(u32 conv, const struct kcp_config *cfg,
 }
 
 /**
+ * kcp_engine_purge_send() - drop everything not yet acknowledged
+ * @kcp: the engine, whose conversation is over
+ *
+ * Nothing queued or in flight is sent again; what was received stays.
+ */
+void kcp_engine_purge_send(struct kcp_engine *kcp)
+{
+	kcp_seg_purge(&kcp->snd_queue);
+	kcp_seg_purge(&kcp->snd_buf);
+	kcp->nsnd_que = 0;
+	kcp->nsnd_buf = 0;
+	kcp->snd_mem = 0;
+	kcp->snd_una = kcp->snd_nxt;
+	kcp->probe = 0;
+	kcp_pending_clear(kcp);
+}
+
+/**
  * kcp_engine_destroy() - free an engine and everything it holds
  * @kcp: the engine, or NULL
  */

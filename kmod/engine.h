@@ -290,6 +290,8 @@ struct kcp_engine *kcp_engine_create(u32 conv, const struct kcp_config *cfg,
 				     kcp_output_t output, void *priv,
 				     gfp_t gfp);
 void kcp_engine_destroy(struct kcp_engine *kcp);
+void kcp_engine_purge_send(struct kcp_engine *kcp);
+void kcp_engine_ask_window(struct kcp_engine *kcp);
 void kcp_engine_set_alloc(struct kcp_engine *kcp, kcp_alloc_t alloc);
 int kcp_engine_configure(struct kcp_engine *kcp,
 			 const struct kcp_config *cfg, gfp_t gfp);

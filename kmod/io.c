@@ -26,15 +26,16 @@ static bool kcp_can_recv(const struct kcp_sock *ks)
 
 /*
  * Sleep until @ready, an error, a change of state (a listener that stops
- * listening: EINVAL; a session that ends: ENOTCONN), the timeout or a
- * signal. The caller holds the socket lock; it is dropped while sleeping.
- * Listeners wait exclusively: one new session wakes one accept().
+ * listening: EINVAL; a session that ends or shuts down: 0, for the caller
+ * to look again), the timeout or a signal. The caller holds the socket
+ * lock; it is dropped while sleeping. Listeners wait exclusively: one new
+ * session wakes one accept().
  */
 int kcp_wait(struct sock *sk, long *timeo,
-		    bool (*ready)(const struct kcp_sock *ks))
+	     bool (*ready)(const struct kcp_sock *ks))
 {
 	DEFINE_WAIT_FUNC(wait, woken_wake_function);
-	int state = sk->sk_state;
+	int state = sk->sk_state, shutdown = sk->sk_shutdown;
 	int err = 0;
 
 	if (state == TCP_LISTEN)
@@ -46,8 +47,8 @@ int kcp_wait(struct sock *sk, long *timeo,
 			err = sock_error(sk);	/* already negative */
 			break;
 		}
-		if (sk->sk_state != state) {
-			err = state == TCP_LISTEN ? -EINVAL : -ENOTCONN;
+		if (sk->sk_state != state || sk->sk_shutdown != shutdown) {
+			err = state == TCP_LISTEN ? -EINVAL : 0;
 			break;
 		}
 		if (!*timeo) {
@@ -66,32 +67,35 @@ int kcp_wait(struct sock *sk, long *timeo,
 	return err;
 }
 
-__poll_t kcp_poll(struct file *file, struct socket *sock,
-			 poll_table *wait)
+__poll_t kcp_poll(struct file *file, struct socket *sock, poll_table *wait)
 {
 	struct sock *sk = sock->sk;
 	struct kcp_sock *ks = kcp_sk(sk);
 	__poll_t mask = 0;
 
+	int state = READ_ONCE(sk->sk_state);
+	u8 shutdown = READ_ONCE(sk->sk_shutdown);
+
 	sock_poll_wait(file, sock, wait);
 	if (READ_ONCE(sk->sk_err))
 		mask |= EPOLLERR;
-	switch (READ_ONCE(sk->sk_state)) {
-	case TCP_LISTEN:
+	if (state == TCP_LISTEN) {
 		if (READ_ONCE(ks->accept_len))
 			mask |= EPOLLIN | EPOLLRDNORM;
-		break;
-	case TCP_ESTABLISHED:
-		if (READ_ONCE(ks->readable))
-			mask |= EPOLLIN | EPOLLRDNORM;
-		if (READ_ONCE(ks->writable))
-			mask |= EPOLLOUT | EPOLLWRNORM;
-		break;
-	default:
-		if (sock->state == SS_CONNECTED)
-			mask |= EPOLLHUP;
-		break;
+		return mask;
 	}
+	if (sock->state != SS_CONNECTED)
+		return mask;
+	/* as TCP: hung up once both directions are done */
+	if (shutdown == SHUTDOWN_MASK || state == TCP_CLOSE)
+		mask |= EPOLLHUP;
+	if (shutdown & RCV_SHUTDOWN)
+		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
+	if (READ_ONCE(ks->readable))
+		mask |= EPOLLIN | EPOLLRDNORM;
+	if (state == TCP_ESTABLISHED && !(shutdown & SEND_SHUTDOWN) &&
+	    READ_ONCE(ks->writable))
+		mask |= EPOLLOUT | EPOLLWRNORM;
 	return mask;
 }
 
@@ -167,8 +171,8 @@ int kcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 		return -EOPNOTSUPP;
 
 	lock_sock(sk);
-	if (sk->sk_state != TCP_ESTABLISHED) {
-		err = -EPIPE;
+	if (!ks->kcp) {
+		err = sk->sk_state == TCP_LISTEN ? -ENOTCONN : -EPIPE;
 		goto out;
 	}
 	if (!ks->cfg.stream && len > KCP_MSG_FRAGMENTS_MAX * ks->kcp->mss) {
@@ -178,9 +182,17 @@ int kcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 	while (sent < len || (!len && !ks->cfg.stream && !sent)) {
 		ssize_t n;
 
-		err = kcp_wait(sk, &timeo, kcp_can_send);
+		/* a session that failed says why once, then EPIPE as TCP */
+		err = sock_error(sk);
+		if (!err && (sk->sk_state != TCP_ESTABLISHED ||
+			     (sk->sk_shutdown & SEND_SHUTDOWN)))
+			err = -EPIPE;
+		if (!err)
+			err = kcp_wait(sk, &timeo, kcp_can_send);
 		if (err)
 			break;
+		if (!kcp_can_send(ks))
+			continue;	/* woken by a change of state */
 		/* message mode: the whole message; stream: up to the buffer */
 		n = ks->cfg.stream ?
 		    min_t(size_t, min_t(size_t, len - sent, KCP_COPY_CHUNK),
@@ -199,14 +211,14 @@ int kcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 		sk_flush_backlog(sk);
 	}
 out:
-	if (err == -EPIPE && !(msg->msg_flags & MSG_NOSIGNAL))
+	if (!sent && err == -EPIPE && !(msg->msg_flags & MSG_NOSIGNAL))
 		send_sig(SIGPIPE, current, 0);
 	release_sock(sk);
 	return sent ? sent : err;
 }
 
 int kcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
-		       int flags)
+		int flags)
 {
 	struct sock *sk = sock->sk;
 	struct kcp_sock *ks = kcp_sk(sk);
@@ -219,7 +231,7 @@ int kcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 		return -EOPNOTSUPP;
 
 	lock_sock(sk);
-	if (sk->sk_state != TCP_ESTABLISHED) {
+	if (!ks->kcp) {
 		err = -ENOTCONN;
 		goto out;
 	}
@@ -249,6 +261,11 @@ int kcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 		}
 		if (copied && !(flags & MSG_WAITALL))
 			break;
+		/* nothing left to read: the error once, then end of file */
+		err = sock_error(sk);
+		if (err || (sk->sk_shutdown & RCV_SHUTDOWN) ||
+		    sk->sk_state == TCP_CLOSE)
+			break;
 		err = kcp_wait(sk, &timeo, kcp_can_recv);
 		if (err)
 			break;
@@ -261,4 +278,33 @@ int kcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 out:
 	release_sock(sk);
 	return copied || !err ? copied : err;
+}
+
+/**
+ * kcp_shutdown() - proto_ops.shutdown: TCP's meaning for each direction
+ * @sock: a connected socket
+ * @how: SHUT_RD, SHUT_WR or SHUT_RDWR
+ *
+ * SHUT_RD: reads return what is buffered, then 0. SHUT_WR: writes fail
+ * with EPIPE; what was written is still delivered.
+ *
+ * Return: 0, -EINVAL for another @how, -ENOTCONN without a session.
+ */
+int kcp_shutdown(struct socket *sock, int how)
+{
+	struct sock *sk = sock->sk;
+	int err = 0;
+
+	how++;			/* SHUT_RD 0 -> RCV_SHUTDOWN 1, and so on */
+	if (!how || (how & ~SHUTDOWN_MASK))
+		return -EINVAL;
+	lock_sock(sk);
+	if (!kcp_sk(sk)->kcp) {
+		err = -ENOTCONN;
+	} else {
+		WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | how);
+		sk->sk_state_change(sk);
+	}
+	release_sock(sk);
+	return err;
 }

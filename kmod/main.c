@@ -8,15 +8,19 @@
 
 #include "af_kcp.h"
 #include "endpoint.h"
+#include "net.h"
 #include "version.h"
 
 static int __init kcp_init(void)
 {
 	int err;
 
-	err = kcp_endpoints_init();
+	err = kcp_net_init();
 	if (err)
 		return err;
+	err = kcp_endpoints_init();
+	if (err)
+		goto err_net;
 	err = kcp_af_init();
 	if (err)
 		goto err_endpoints;
@@ -26,6 +30,8 @@ static int __init kcp_init(void)
 
 err_endpoints:
 	kcp_endpoints_exit();
+err_net:
+	kcp_net_exit();
 	return err;
 }
 
@@ -34,6 +40,7 @@ static void __exit kcp_exit(void)
 {
 	kcp_af_exit();
 	kcp_endpoints_exit();
+	kcp_net_exit();
 	pr_info("KCP unloaded\n");
 }
 

@@ -630,6 +630,19 @@ void kcp_flush(struct kcp_engine *kcp, unsigned int what)
 }
 
 /**
+ * kcp_engine_ask_window() - send a window probe (WASK) now
+ * @kcp: the engine
+ *
+ * Every KCP peer answers with its window (WINS): proof that it is alive,
+ * for keepalive.
+ */
+void kcp_engine_ask_window(struct kcp_engine *kcp)
+{
+	kcp->probe |= KCP_PROBE_ASK;
+	kcp_flush(kcp, KCP_FLUSH_ACKS);
+}
+
+/**
  * kcp_engine_flush() - put everything that is due on the wire, as at a tick
  * @kcp: the engine
  *

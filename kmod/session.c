@@ -9,6 +9,9 @@
  * a syscall owns the socket; the timer (softirq, HRTIMER_MODE_ABS_SOFT)
  * likewise runs the engine or leaves KCP_DEFER_TIMER for release_cb. The
  * timer holds a socket reference while queued, as the QUIC module's do.
+ *
+ * A session ends (kcp_session_halt()) from any of the three: it leaves
+ * its endpoint's table, its timer stops, and KCP_HALTED keeps both so.
  */
 #include <linux/hrtimer.h>
 #include <linux/random.h>
@@ -20,6 +23,8 @@
 
 #include "compat.h"
 #include "endpoint.h"
+#include "lifecycle.h"
+#include "net.h"
 #include "session.h"
 #include "sock.h"
 #include "wire.h"
@@ -84,13 +89,18 @@ void kcp_session_size_buffers(struct kcp_sock *ks)
 	}
 }
 
-/* Arm the timer for the engine's next deadline, if it has one. */
-static void kcp_session_arm(struct kcp_sock *ks)
+/* Arm the timer for the next deadline of the engine or the lifecycle. */
+static void kcp_session_arm(struct kcp_sock *ks, u32 now)
 {
-	u32 now = kcp_clock_ms(), when;
 	ktime_t expires;
+	u32 when, t;
+	bool due = kcp_engine_check(ks->kcp, now, &when);
 
-	if (!kcp_engine_check(ks->kcp, now, &when))
+	if (kcp_lifecycle_due(ks, &t) && (!due || kcp_before(t, when))) {
+		when = kcp_before(t, now) ? now : t;
+		due = true;
+	}
+	if (!due)
 		return;		/* idle: no wakeup until something happens */
 	expires = ktime_add_ms(ktime_get(), (u32)kcp_diff(when, now));
 	if (hrtimer_is_queued(&ks->timer) &&
@@ -109,15 +119,13 @@ static void kcp_session_arm(struct kcp_sock *ks)
 	hrtimer_start(&ks->timer, expires, HRTIMER_MODE_ABS_SOFT);
 }
 
-/*
- * After anything ran the engine: publish what poll() reads, wake whoever
- * waits, report a dead link, and re-arm the timer. Socket lock held.
- */
-static void kcp_session_after(struct kcp_sock *ks)
+/* Publish what poll() reads and wake whoever waits for it. */
+static void kcp_session_publish(struct kcp_sock *ks)
 {
 	struct sock *sk = &ks->sk;
 	bool readable = kcp_engine_peeksize(ks->kcp) >= 0;
-	bool writable = kcp_session_writable(ks);
+	bool writable = !test_bit(KCP_HALTED, &ks->flags) &&
+			kcp_session_writable(ks);
 
 	WRITE_ONCE(ks->readable, readable);
 	WRITE_ONCE(ks->writable, writable);
@@ -125,16 +133,82 @@ static void kcp_session_after(struct kcp_sock *ks)
 		sk->sk_data_ready(sk);
 	if (writable)
 		sk->sk_write_space(sk);
-	if (ks->kcp->dead && !sk->sk_err) {
-		sk->sk_err = ETIMEDOUT;
-		sk_error_report(sk);
-	}
-	kcp_session_arm(ks);
+}
+
+/*
+ * After anything ran the engine: let the lifecycle act on what happened
+ * (a dead link, an orphan done, keepalive), publish, and re-arm the timer.
+ * Socket lock held.
+ */
+static void kcp_session_after(struct kcp_sock *ks)
+{
+	u32 now = kcp_clock_ms();
+
+	kcp_lifecycle_check(ks, now);
+	if (test_bit(KCP_HALTED, &ks->flags))
+		return;
+	kcp_session_publish(ks);
+	kcp_session_arm(ks, now);
 }
 
 static bool kcp_session_live(const struct kcp_sock *ks)
 {
-	return ks->kcp && !sock_flag(&ks->sk, SOCK_DEAD);
+	return ks->kcp && !test_bit(KCP_HALTED, &ks->flags);
+}
+
+/*
+ * A closed session lets go of its endpoint at once, not when its memory
+ * goes (an RCU grace period later), so that a server that closed can bind
+ * its port again at once. Only a live session sends, so nothing needs
+ * @ks->ep after this.
+ */
+static void kcp_session_leave_endpoint(struct kcp_sock *ks)
+{
+	struct kcp_endpoint *ep = ks->ep;
+
+	if (!ep)
+		return;
+	kcp_endpoint_unhash(ep, ks);
+	ks->ep = NULL;
+	kcp_endpoint_put(ep);
+}
+
+/**
+ * kcp_session_halt() - the conversation is over
+ * @ks: the session; the caller holds a reference and the socket lock
+ *	(or bh_lock_sock() in softirq: this is safe in the timer callback)
+ * @err: what the application is told (sk_err), or 0 for a clean end
+ *
+ * The session leaves its endpoint's table, its timer stops and what was
+ * not yet acknowledged is freed; what was received stays readable, then
+ * the reader sees @err, then end of file. An orphan gives back its place
+ * and its reference.
+ */
+void kcp_session_halt(struct kcp_sock *ks, int err)
+{
+	struct sock *sk = &ks->sk;
+
+	if (test_and_set_bit(KCP_HALTED, &ks->flags))
+		return;
+	kcp_endpoint_unhash(ks->ep, ks);
+	/* -1, the callback running, drops its own reference and re-arms not */
+	if (hrtimer_try_to_cancel(&ks->timer) == 1)
+		__sock_put(sk);
+	kcp_engine_purge_send(ks->kcp);
+	if (err)
+		WRITE_ONCE(sk->sk_err, err);
+	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
+	sock_set_flag(sk, SOCK_DONE);
+	WRITE_ONCE(sk->sk_state, TCP_CLOSE);
+	kcp_session_publish(ks);
+	sk->sk_state_change(sk);
+	if (err)
+		sk_error_report(sk);
+	if (test_and_clear_bit(KCP_ORPHAN, &ks->flags)) {
+		kcp_session_leave_endpoint(ks);
+		kcp_net_orphan_put(kcp_net(sock_net(sk)));
+		sock_put(sk);		/* never the last: the caller holds one */
+	}
 }
 
 /**
@@ -153,6 +227,8 @@ void kcp_session_kick(struct kcp_sock *ks)
 static void kcp_session_process(struct kcp_sock *ks, struct sk_buff *skb)
 {
 	if (kcp_session_live(ks)) {
+		ks->keepalive.last_rx = kcp_clock_ms();
+		ks->keepalive.probes = 0;
 		ks->kcp->cfg.rcv_limit = READ_ONCE(ks->sk.sk_rcvbuf);
 		kcp_engine_input(ks->kcp, skb->data, skb->len, kcp_clock_ms(),
 				 GFP_ATOMIC);
@@ -218,6 +294,8 @@ static enum hrtimer_restart kcp_session_timer(struct hrtimer *timer)
 	return HRTIMER_NORESTART;
 }
 
+static void kcp_session_refused_locked(struct kcp_sock *ks);
+
 /**
  * kcp_session_release_cb() - run what softirqs deferred while we were owned
  * @sk: the socket
@@ -226,6 +304,8 @@ void kcp_session_release_cb(struct sock *sk)
 {
 	struct kcp_sock *ks = kcp_sk(sk);
 
+	if (test_and_clear_bit(KCP_DEFER_REFUSED, &ks->flags))
+		kcp_session_refused_locked(ks);
 	if (test_and_clear_bit(KCP_DEFER_TIMER, &ks->flags)) {
 		kcp_session_tick(ks);
 		__sock_put(sk);
@@ -241,6 +321,8 @@ void kcp_session_init(struct kcp_sock *ks)
 	hrtimer_setup(&ks->timer, kcp_session_timer, CLOCK_MONOTONIC,
 		      HRTIMER_MODE_ABS_SOFT);
 	INIT_HLIST_NODE(&ks->node);
+	INIT_LIST_HEAD(&ks->net_node);
+	kcp_keepalive_init(&ks->keepalive);
 	spin_lock_init(&ks->accept_lock);
 	INIT_LIST_HEAD(&ks->accept_queue);
 	INIT_LIST_HEAD(&ks->accept_node);
@@ -278,19 +360,22 @@ int kcp_session_start(struct kcp_sock *ks, gfp_t gfp)
 		return err;
 	}
 	WRITE_ONCE(ks->writable, true);
+	ks->keepalive.last_rx = kcp_clock_ms();
+	kcp_net_add(ks);
 	return 0;
 }
 
 /**
- * kcp_session_stop() - no more datagrams, no more timer. Socket lock held.
- * @ks: the session
+ * kcp_session_stop() - the socket is closed: no more datagrams, no more
+ * timer, no endpoint. Socket lock held.
+ * @ks: the session, or a socket that never had one
  *
  * The engine itself lives until the socket's last reference goes.
  */
 void kcp_session_stop(struct kcp_sock *ks)
 {
-	if (ks->ep)
-		kcp_endpoint_unhash(ks->ep, ks);
+	set_bit(KCP_HALTED, &ks->flags);
+	kcp_session_leave_endpoint(ks);
 	if (hrtimer_cancel(&ks->timer))
 		__sock_put(&ks->sk);	/* the queued timer's reference */
 	if (test_and_clear_bit(KCP_DEFER_TIMER, &ks->flags))
@@ -360,4 +445,55 @@ struct kcp_sock *kcp_session_spawn(struct kcp_sock *listener,
 
 	sock_hold(sk);
 	return ks;
+}
+
+/**
+ * kcp_session_keepalive() - proto.keepalive: SO_KEEPALIVE was set or cleared
+ * @sk: the socket, locked
+ * @on: its new value
+ *
+ * Called before the socket layer records @on, which the timer must see.
+ */
+void kcp_session_keepalive(struct sock *sk, int on)
+{
+	struct kcp_sock *ks = kcp_sk(sk);
+
+	sock_valbool_flag(sk, SOCK_KEEPOPEN, on);
+	ks->keepalive.probes = 0;
+	if (ks->kcp)
+		kcp_session_kick(ks);
+}
+
+/*
+ * The peer's port is closed (ICMP port unreachable). A session that never
+ * heard from its peer, or an orphan still delivering, ends with
+ * ECONNREFUSED; one that has heard from it only notes the error (a soft
+ * error, as TCP keeps for an established connection): its peer may be
+ * restarting, and the dead-link limit or keepalive will tell.
+ */
+static void kcp_session_refused_locked(struct kcp_sock *ks)
+{
+	if (!kcp_session_live(ks))
+		return;
+	if (ks->kcp->stats.in_pkts && !test_bit(KCP_ORPHAN, &ks->flags)) {
+		WRITE_ONCE(ks->sk.sk_err_soft, ECONNREFUSED);
+		return;
+	}
+	kcp_session_halt(ks, ECONNREFUSED);
+}
+
+/**
+ * kcp_session_refused() - an ICMP port unreachable for this session
+ * @ks: the session, referenced by the caller (softirq)
+ */
+void kcp_session_refused(struct kcp_sock *ks)
+{
+	struct sock *sk = &ks->sk;
+
+	bh_lock_sock(sk);
+	if (!sock_owned_by_user(sk))
+		kcp_session_refused_locked(ks);
+	else
+		set_bit(KCP_DEFER_REFUSED, &ks->flags);
+	bh_unlock_sock(sk);
 }

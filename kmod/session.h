@@ -20,5 +20,7 @@ struct kcp_sock *kcp_session_spawn(struct kcp_sock *listener,
 				   const struct sk_buff *skb);
 int kcp_session_backlog_rcv(struct sock *sk, struct sk_buff *skb);
 void kcp_session_release_cb(struct sock *sk);
+void kcp_session_keepalive(struct sock *sk, int on);
+void kcp_session_refused(struct kcp_sock *ks);
 
 #endif /* _KCP_SESSION_H */

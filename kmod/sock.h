@@ -27,6 +27,30 @@ union kcp_addr {
 /* Bits of kcp_sock.flags */
 enum {
 	KCP_DEFER_TIMER,	/* the timer fired while a syscall held the socket */
+	KCP_HALTED,		/* the conversation is over: unhashed, no timer */
+	KCP_ORPHAN,		/* closed, still delivering: holds a reference */
+	KCP_DEFER_REFUSED,	/* an ICMP port unreachable came while owned */
+};
+
+/**
+ * struct kcp_keepalive - SO_KEEPALIVE's probing of an idle peer
+ * @idle: ms without a datagram from the peer before the first probe
+ * @intvl: ms between probes
+ * @cnt: unanswered probes after which the peer is dead
+ * @last_rx: when the peer was last heard from
+ * @probes: probes sent since
+ * @next: when the next probe is due (while @probes)
+ *
+ * A probe is a window probe (WASK), which every KCP implementation
+ * answers: keepalive works with stock peers too.
+ */
+struct kcp_keepalive {
+	u32 idle;
+	u32 intvl;
+	u32 cnt;
+	u32 last_rx;
+	u32 probes;
+	u32 next;
 };
 
 /**
@@ -42,9 +66,13 @@ enum {
  * @tx_skb: the datagram the engine is building, during a flush
  * @backlog_drops: datagrams dropped for a full backlog (bh_lock_sock)
  * @conv: the conversation id
+ * @id: the session's id in its namespace (0 until it has a conversation)
+ * @net_node: in the namespace's registry (struct kcp_net)
  * @node: in @ep's session table, keyed by (peer, conv)
  * @timer: drives the engine at the times kcp_engine_check() gives
- * @flags: KCP_DEFER_TIMER
+ * @flags: KCP_DEFER_TIMER, KCP_HALTED, KCP_ORPHAN
+ * @deadline: when an orphan gives up, or a lingering session goes (ms)
+ * @keepalive: SO_KEEPALIVE's settings and state
  * @readable: the engine has data for the reader (for poll, lock-free)
  * @writable: the engine takes more data (for poll, lock-free)
  * @accept_lock: protects @accept_queue and @accept_len (listener)
@@ -64,9 +92,13 @@ struct kcp_sock {
 	struct sk_buff *tx_skb;
 	u64 backlog_drops;
 	u32 conv;
+	u64 id;
+	struct list_head net_node;
 	struct hlist_node node;
 	struct hrtimer timer;
 	unsigned long flags;
+	u32 deadline;
+	struct kcp_keepalive keepalive;
 	bool readable;
 	bool writable;
 	spinlock_t accept_lock;		/* accept_queue, accept_len */

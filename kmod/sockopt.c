@@ -10,6 +10,7 @@
 #include <net/sock.h>
 #include <uapi/linux/kcp.h>
 
+#include "lifecycle.h"
 #include "profile.h"
 #include "session.h"
 #include "sock.h"
@@ -50,6 +51,52 @@ static int kcp_int_opt(int optname, bool *is_bool, size_t *offset)
 		}
 	}
 	return -ENOPROTOOPT;
+}
+
+/*
+ * SO_KEEPALIVE's knobs, TCP_KEEPIDLE's and its siblings' twins: where the
+ * value lives (ms, or a count), its unit in the option and its range.
+ */
+static int kcp_keepalive_opt(struct kcp_sock *ks, int optname, u32 **field,
+			     u32 *unit, u32 *max)
+{
+	struct kcp_keepalive *ka = &ks->keepalive;
+
+	*unit = MSEC_PER_SEC;
+	*max = KCP_KEEP_SECS_MAX;
+	switch (optname) {
+	case KCP_KEEPIDLE:
+		*field = &ka->idle;
+		return 0;
+	case KCP_KEEPINTVL:
+		*field = &ka->intvl;
+		return 0;
+	case KCP_KEEPCNT:
+		*field = &ka->cnt;
+		*unit = 1;
+		*max = KCP_KEEPCNT_MAX;
+		return 0;
+	}
+	return -ENOPROTOOPT;
+}
+
+static int kcp_set_keepalive_opt(struct kcp_sock *ks, int optname,
+				 sockptr_t optval, unsigned int optlen)
+{
+	u32 *field, unit, max;
+	int val;
+
+	kcp_keepalive_opt(ks, optname, &field, &unit, &max);
+	if (optlen != sizeof(int))
+		return -EINVAL;
+	if (copy_from_sockptr(&val, optval, sizeof(val)))
+		return -EFAULT;
+	if (val < 1 || val > max)
+		return -EINVAL;
+	*field = val * unit;
+	if (ks->kcp)
+		kcp_session_kick(ks);	/* the next probe may now be sooner */
+	return 0;
 }
 
 /* The configuration in force: the engine's once there is one. */
@@ -134,6 +181,10 @@ int kcp_setsockopt(struct socket *sock, int level, int optname,
 	lock_sock(&ks->sk);
 	if (optname == KCP_PROFILE) {
 		err = kcp_set_profile(ks, optval, optlen);
+		goto out;
+	}
+	if (optname >= KCP_KEEPIDLE && optname <= KCP_KEEPCNT) {
+		err = kcp_set_keepalive_opt(ks, optname, optval, optlen);
 		goto out;
 	}
 	err = kcp_int_opt(optname, &is_bool, &offset);
@@ -260,6 +311,18 @@ int kcp_getsockopt(struct socket *sock, int level, int optname,
 		out.val = ks->conv;
 		size = sizeof(out.val);
 		break;
+	case KCP_KEEPIDLE:
+	case KCP_KEEPINTVL:
+	case KCP_KEEPCNT: {
+		u32 *field, unit, max;
+
+		kcp_keepalive_opt(ks, optname, &field, &unit, &max);
+		out.val = *field / unit;
+		size = sizeof(out.val);
+		if (len < (int)size)
+			err = -EINVAL;
+		break;
+	}
 	default:
 		err = kcp_int_opt(optname, &is_bool, &offset);
 		if (err)

@@ -27,87 +27,8 @@
 #include <linux/kcp.h>
 #include <linux/sockios.h>
 
+#include "harness.h"
 #include "libkcp.h"
-
-static int failures;
-static int case_failures;
-
-#define EXPECT(cond) do {						\
-	if (!(cond)) {							\
-		fprintf(stderr, "  %s:%d: expected %s (errno %s)\n",	\
-			__FILE__, __LINE__, #cond, strerror(errno));	\
-		case_failures++;					\
-	}								\
-} while (0)
-
-/* The call fails with exactly this errno. */
-#define EXPECT_ERRNO(call, err) do {					\
-	errno = 0;							\
-	EXPECT((call) < 0 && errno == (err));				\
-} while (0)
-
-static int family;
-static int next_port = 21000;
-
-static struct sockaddr_kcp addr4(const char *ip, int port, uint32_t conv)
-{
-	struct sockaddr_kcp a = { .kcp_family = family, .kcp_conv = conv };
-
-	a.kcp_udp.sin.sin_family = AF_INET;
-	a.kcp_udp.sin.sin_port = htons(port);
-	inet_pton(AF_INET, ip, &a.kcp_udp.sin.sin_addr);
-	return a;
-}
-
-static int sock_of(int type)
-{
-	int fd = socket(family, type, 0);
-
-	if (fd < 0) {
-		perror("socket");
-		exit(100);
-	}
-	return fd;
-}
-
-/* A listener on 127.0.0.1 and a client connected to it, accepted. */
-struct pair {
-	int listener, client, server;
-	int port;
-};
-
-static struct pair connect_pair(int type, uint32_t conv)
-{
-	struct pair p = { .port = next_port++ };
-	struct sockaddr_kcp a = addr4("127.0.0.1", p.port, conv);
-
-	p.listener = sock_of(type);
-	EXPECT(!bind(p.listener, (struct sockaddr *)&a, sizeof(a)));
-	EXPECT(!listen(p.listener, 0));		/* as TCP: room for one */
-	p.client = sock_of(type);
-	EXPECT(!connect(p.client, (struct sockaddr *)&a, sizeof(a)));
-	EXPECT(send(p.client, "x", 1, 0) == 1);	/* a first PUSH makes the session */
-	p.server = accept(p.listener, NULL, NULL);
-	EXPECT(p.server >= 0);
-	char c;
-	EXPECT(recv(p.server, &c, 1, 0) == 1 && c == 'x');
-	return p;
-}
-
-static void close_pair(struct pair *p)
-{
-	close(p->client);
-	close(p->server);
-	close(p->listener);
-}
-
-static double now_s(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec + t.tv_nsec / 1e9;
-}
 
 static void socket_types(void)
 {
@@ -544,9 +465,50 @@ static void slow_reader(void)
 	close_pair(&p);
 }
 
-static void dead_peer(void)
+static void set_linger_zero(int fd)
+{
+	struct linger l = { .l_onoff = 1 };
+
+	EXPECT(!setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l)));
+}
+
+/*
+ * A peer that hears and never answers: a plain UDP socket bound to the
+ * port, so that no ICMP port unreachable ends the session early.
+ */
+static int udp_sink(int port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+				   .sin_port = htons(port) };
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	inet_pton(AF_INET, "127.0.0.1", &sin.sin_addr);
+	EXPECT(fd >= 0 && !bind(fd, (struct sockaddr *)&sin, sizeof(sin)));
+	return fd;
+}
+
+/* Nobody at the port: the ICMP port unreachable ends it, ECONNREFUSED. */
+static void refused(void)
 {
 	struct sockaddr_kcp a = addr4("127.0.0.1", next_port++, 0);
+	struct pollfd pfd = { .events = POLLIN };
+	int fd = sock_of(SOCK_STREAM);
+	char c;
+
+	EXPECT(!connect(fd, (struct sockaddr *)&a, sizeof(a)));
+	EXPECT(send(fd, "?", 1, 0) == 1);
+	pfd.fd = fd;
+	EXPECT(poll(&pfd, 1, 5000) == 1 && (pfd.revents & POLLERR));
+	EXPECT_ERRNO(recv(fd, &c, 1, 0), ECONNREFUSED);
+	EXPECT(recv(fd, &c, 1, 0) == 0);
+	EXPECT_ERRNO(send(fd, "?", 1, MSG_NOSIGNAL), EPIPE);
+	close(fd);
+}
+
+static void dead_peer(void)
+{
+	int port = next_port++, sink = udp_sink(port);
+	struct sockaddr_kcp a = addr4("127.0.0.1", port, 0);
 	int fd = sock_of(SOCK_STREAM), v = 3, err = 0;
 	socklen_t len = sizeof(err);
 	struct pollfd pfd = { .events = POLLIN };
@@ -561,11 +523,15 @@ static void dead_peer(void)
 	EXPECT(poll(&pfd, 1, 10000) == 1 && (pfd.revents & POLLERR));
 	/* the error is -1 with errno, never a byte count (it once read 110) */
 	EXPECT(recv(fd, &c, 1, 0) == -1 && errno == ETIMEDOUT);
+	/* then the session is over: end of file, EPIPE, nothing held */
+	EXPECT(recv(fd, &c, 1, 0) == 0);
+	EXPECT_ERRNO(send(fd, "?", 1, MSG_NOSIGNAL), EPIPE);
+	EXPECT(!ioctl(fd, SIOCOUTQ, &v) && v == 0);
+	EXPECT(poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLHUP));
 	close(fd);
 
 	/* the same through SO_ERROR, which reading it clears */
 	fd = sock_of(SOCK_STREAM);
-	a = addr4("127.0.0.1", next_port++, 0);
 	v = 3;
 	EXPECT(!setsockopt(fd, SOL_KCP, KCP_DEADLINK, &v, sizeof(v)));
 	v = 2;
@@ -576,12 +542,14 @@ static void dead_peer(void)
 	EXPECT(poll(&pfd, 1, 10000) == 1 && (pfd.revents & POLLERR));
 	EXPECT(!getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) && err == ETIMEDOUT);
 	close(fd);
+	close(sink);
 }
 
 /* Nothing acknowledges: the send buffer fills and SO_SNDTIMEO expires. */
 static void send_timeout(void)
 {
-	struct sockaddr_kcp a = addr4("127.0.0.1", next_port++, 0);
+	int port = next_port++, sink = udp_sink(port);
+	struct sockaddr_kcp a = addr4("127.0.0.1", port, 0);
 	struct timeval tv = { .tv_usec = 200000 };
 	int fd = sock_of(SOCK_STREAM), sndbuf = 16384, hit = 0, i;
 	static char buf[65536];
@@ -602,13 +570,12 @@ static void send_timeout(void)
 		EXPECT(n != 0);
 	}
 	EXPECT(hit && waited >= 0.15);	/* the refused send waited first */
+	set_linger_zero(fd);		/* nobody will take what is queued */
 	close(fd);
+	close(sink);
 }
 
-static const struct {
-	const char *name;
-	void (*fn)(void);
-} cases[] = {
+static const struct test_case cases[] = {
 	{ "socket_types", socket_types },
 	{ "bad_addresses", bad_addresses },
 	{ "options", options },
@@ -620,30 +587,11 @@ static const struct {
 	{ "slow_reader", slow_reader },
 	{ "send_timeout", send_timeout },
 	{ "dead_peer", dead_peer },
+	{ "refused", refused },
 };
 
 int main(int argc, char **argv)
 {
-	size_t i;
-	int j;
-
-	family = kcp_family();
-	if (family < 0) {
-		fprintf(stderr, "kcp_api_test: kcp.ko is not loaded\n");
-		return 100;
-	}
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		bool wanted = argc < 2;
-
-		for (j = 1; j < argc; j++)
-			wanted |= !strcmp(argv[j], cases[i].name);
-		if (!wanted)
-			continue;
-		case_failures = 0;
-		cases[i].fn();
-		printf("%s %s\n", case_failures ? "FAIL" : "PASS", cases[i].name);
-		fflush(stdout);
-		failures += case_failures != 0;
-	}
-	return failures;
+	return run_cases(argc, argv, cases, sizeof(cases) / sizeof(cases[0]),
+			 "kcp_api_test");
 }

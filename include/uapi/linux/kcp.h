@@ -65,7 +65,24 @@ struct sockaddr_kcp {
  * ready to read; SIOCOUTQ the bytes the send side still holds, 0 once the
  * peer has acknowledged everything. A peer that stops acknowledging fails
  * the socket with ETIMEDOUT after KCP_DEADLINK transmissions of a segment
- * (its first and those on RTO expiry: a fast retransmit means ACKs came).
+ * (its first and those on RTO expiry: a fast retransmit means ACKs came),
+ * or, with SO_KEEPALIVE, after KCP_KEEPCNT unanswered probes.
+ *
+ * ENDING A SESSION
+ *
+ * A session that failed (ETIMEDOUT) is over: it leaves the endpoint, what
+ * was not yet acknowledged is dropped, recv() returns what was received,
+ * then the error once, then 0; send() fails with the error once, then
+ * EPIPE (and SIGPIPE unless MSG_NOSIGNAL); poll() reports EPOLLERR and
+ * EPOLLHUP. close() is graceful: what was sent is still delivered by the
+ * orphaned session (KCP_INFO state TCP_FIN_WAIT1, then TCP_TIME_WAIT for
+ * two RTOs to answer late retransmissions) for at most the namespace's
+ * orphan timeout (60 s) and while fewer than its orphan limit (4096) are
+ * delivering; beyond either, what is left is dropped. SO_LINGER with a
+ * timeout makes close() wait for the delivery; with 0, close() drops what
+ * is queued at once. shutdown(SHUT_RD) makes recv() return what is
+ * buffered, then 0; shutdown(SHUT_WR) makes send() fail with EPIPE. A
+ * stock KCP peer cannot be told of either: it sees no end of stream.
  *
  * SOCKET OPTIONS, level SOL_KCP
  *
@@ -125,6 +142,12 @@ struct sockaddr_kcp {
  *                      KCP_WRITE_DELAY 0, KCP_PACING 1); getsockopt
  *                      returns the name last set ("default" at first).
  *                      Unknown names fail with ENOENT.
+ *   KCP_KEEPIDLE       1..32767 s (default 30): with SO_KEEPALIVE, how long
+ *                      the peer may be silent before the first probe
+ *   KCP_KEEPINTVL      1..32767 s (default 5): between probes
+ *   KCP_KEEPCNT        1..127 (default 6): unanswered probes after which
+ *                      the session fails with ETIMEDOUT. A probe is a
+ *                      window probe (WASK), which every KCP peer answers
  *   KCP_CONV           __u32, read only: the conversation id
  *   KCP_INFO           struct kcp_info, read only; shorter optlen gets a
  *                      prefix, as TCP_INFO
@@ -151,6 +174,9 @@ enum {
 	KCP_WRITE_DELAY,
 	KCP_PACING,
 	KCP_ACK_DELAY,
+	KCP_KEEPIDLE,
+	KCP_KEEPINTVL,
+	KCP_KEEPCNT,
 };
 
 /**

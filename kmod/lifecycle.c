@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: MIT OR GPL-2.0
+/*
+ * How a session ends, as a TCP user expects:
+ *
+ * - close() is graceful: what the application queued is still delivered.
+ *   The session lives on as an orphan (TCP's FIN_WAIT) until the peer has
+ *   acknowledged everything, then lingers a moment (TIME_WAIT's job:
+ *   answer the peer's retransmissions with ACKs) and goes. Orphans are
+ *   bounded per namespace in number (beyond it close() discards, as TCP
+ *   does past tcp_max_orphans) and in time (the namespace's orphan
+ *   timeout).
+ * - SO_LINGER with a timeout makes close() wait for the delivery; with 0
+ *   it discards at once.
+ * - A peer that stops answering (the dead-link limit, or keepalive) ends
+ *   the session with ETIMEDOUT.
+ *
+ * Keepalive sends a window probe (WASK), which every KCP implementation
+ * answers, so it detects dead stock peers too.
+ */
+#include <linux/minmax.h>
+#include <net/sock.h>
+#include <net/tcp_states.h>
+
+#include "af_kcp.h"
+#include "lifecycle.h"
+#include "net.h"
+#include "session.h"
+#include "sock.h"
+
+/* TIME_WAIT: two RTOs, for the peer's last retransmissions, within bounds. */
+#define KCP_TIME_WAIT_MIN	200
+#define KCP_TIME_WAIT_MAX	2000
+
+/**
+ * kcp_keepalive_init() - keepalive's defaults (it is off until SO_KEEPALIVE)
+ * @ka: the socket's keepalive state
+ */
+void kcp_keepalive_init(struct kcp_keepalive *ka)
+{
+	ka->idle = KCP_KEEPIDLE_DEFAULT * MSEC_PER_SEC;
+	ka->intvl = KCP_KEEPINTVL_DEFAULT * MSEC_PER_SEC;
+	ka->cnt = KCP_KEEPCNT_DEFAULT;
+}
+
+static bool kcp_keepalive_on(const struct kcp_sock *ks)
+{
+	return sock_flag(&ks->sk, SOCK_KEEPOPEN) &&
+	       ks->sk.sk_state == TCP_ESTABLISHED;
+}
+
+/* When keepalive next has something to do. */
+static u32 kcp_keepalive_due(const struct kcp_keepalive *ka)
+{
+	return ka->probes ? ka->next : ka->last_rx + ka->idle;
+}
+
+static void kcp_keepalive_check(struct kcp_sock *ks, u32 now)
+{
+	struct kcp_keepalive *ka = &ks->keepalive;
+
+	if (!kcp_keepalive_on(ks) || kcp_before(now, kcp_keepalive_due(ka)))
+		return;
+	if (ka->probes >= ka->cnt) {
+		kcp_session_halt(ks, ETIMEDOUT);
+		return;
+	}
+	ka->probes++;
+	ka->next = now + ka->intvl;
+	kcp_engine_ask_window(ks->kcp);
+}
+
+/* Everything sent was acknowledged: linger a moment, then go. */
+static void kcp_orphan_delivered(struct kcp_sock *ks, u32 now)
+{
+	u32 wait = clamp_t(u32, 2 * ks->kcp->rx_rto, KCP_TIME_WAIT_MIN,
+			   KCP_TIME_WAIT_MAX);
+
+	WRITE_ONCE(ks->sk.sk_state, TCP_TIME_WAIT);
+	ks->deadline = now + wait;
+}
+
+/**
+ * kcp_lifecycle_check() - act on what the engine's latest run changed
+ * @ks: a live session, locked
+ * @now: the engine clock
+ */
+void kcp_lifecycle_check(struct kcp_sock *ks, u32 now)
+{
+	struct sock *sk = &ks->sk;
+
+	if (ks->kcp->dead) {
+		kcp_session_halt(ks, ETIMEDOUT);
+		return;
+	}
+	if (test_bit(KCP_ORPHAN, &ks->flags)) {
+		if (!kcp_before(now, ks->deadline))
+			kcp_session_halt(ks, 0);
+		else if (sk->sk_state == TCP_FIN_WAIT1 &&
+			 !kcp_engine_waitsnd(ks->kcp))
+			kcp_orphan_delivered(ks, now);
+		return;
+	}
+	kcp_keepalive_check(ks, now);
+}
+
+/**
+ * kcp_lifecycle_due() - when kcp_lifecycle_check() next has work to do
+ * @ks: a live session, locked
+ * @when: set to that time (ms)
+ *
+ * Return: whether there is such a time.
+ */
+bool kcp_lifecycle_due(const struct kcp_sock *ks, u32 *when)
+{
+	if (test_bit(KCP_ORPHAN, &ks->flags)) {
+		*when = ks->deadline;
+		return true;
+	}
+	if (kcp_keepalive_on(ks)) {
+		*when = kcp_keepalive_due(&ks->keepalive);
+		return true;
+	}
+	return false;
+}
+
+static bool kcp_delivered(const struct kcp_sock *ks)
+{
+	return !kcp_engine_waitsnd(ks->kcp);
+}
+
+/*
+ * SO_LINGER with a timeout: wait in close() for the peer to acknowledge
+ * everything, as TCP does, however long the orphan timeout is.
+ */
+static void kcp_close_linger(struct kcp_sock *ks)
+{
+	long timeo = ks->sk.sk_lingertime;
+
+	while (!kcp_delivered(ks) && ks->sk.sk_state == TCP_ESTABLISHED &&
+	       timeo && !signal_pending(current)) {
+		if (kcp_wait(&ks->sk, &timeo, kcp_delivered))
+			break;
+	}
+}
+
+/**
+ * kcp_session_close() - the application let go of a session (release)
+ * @ks: the socket, locked; its owner's reference is about to be dropped
+ *
+ * Stops the session at once if nothing is left to deliver or SO_LINGER is
+ * 0, or when the namespace has no orphan place left (counted in KCP_INFO
+ * terms: what was queued is lost, as with TCP past tcp_max_orphans);
+ * otherwise the session becomes an orphan with a reference of its own.
+ */
+void kcp_session_close(struct kcp_sock *ks)
+{
+	struct sock *sk = &ks->sk;
+	struct kcp_net *kn = kcp_net(sock_net(sk));
+
+	if (!ks->kcp || sk->sk_state != TCP_ESTABLISHED ||
+	    test_bit(KCP_HALTED, &ks->flags))
+		goto stop;
+	if (sock_flag(sk, SOCK_LINGER)) {
+		if (!sk->sk_lingertime)
+			goto stop;
+		kcp_close_linger(ks);
+	}
+	if (kcp_delivered(ks) || test_bit(KCP_HALTED, &ks->flags) ||
+	    !kcp_net_orphan_get(kn))
+		goto stop;
+
+	sock_hold(sk);			/* the orphan's, dropped by halt */
+	set_bit(KCP_ORPHAN, &ks->flags);
+	ks->deadline = kcp_clock_ms() + READ_ONCE(kn->orphan_timeout);
+	WRITE_ONCE(sk->sk_state, TCP_FIN_WAIT1);
+	kcp_session_kick(ks);
+	return;
+
+stop:
+	kcp_session_stop(ks);
+	WRITE_ONCE(sk->sk_state, TCP_CLOSE);
+}

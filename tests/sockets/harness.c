@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: MIT OR GPL-2.0
+/*
+ * The socket test programs' shared helpers (harness.h).
+ */
+#define _GNU_SOURCE
+#include <stdbool.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
+#include "harness.h"
+#include "libkcp.h"
+
+int case_failures;
+
+int family;
+int next_port = 21000;
+
+struct sockaddr_kcp addr4(const char *ip, int port, uint32_t conv)
+{
+	struct sockaddr_kcp a = { .kcp_family = family, .kcp_conv = conv };
+
+	a.kcp_udp.sin.sin_family = AF_INET;
+	a.kcp_udp.sin.sin_port = htons(port);
+	inet_pton(AF_INET, ip, &a.kcp_udp.sin.sin_addr);
+	return a;
+}
+
+int sock_of(int type)
+{
+	int fd = socket(family, type, 0);
+
+	if (fd < 0) {
+		perror("socket");
+		exit(100);
+	}
+	return fd;
+}
+
+struct pair connect_pair(int type, uint32_t conv)
+{
+	struct pair p = { .port = next_port++ };
+	struct sockaddr_kcp a = addr4("127.0.0.1", p.port, conv);
+
+	p.listener = sock_of(type);
+	EXPECT(!bind(p.listener, (struct sockaddr *)&a, sizeof(a)));
+	EXPECT(!listen(p.listener, 0));		/* as TCP: room for one */
+	p.client = sock_of(type);
+	EXPECT(!connect(p.client, (struct sockaddr *)&a, sizeof(a)));
+	EXPECT(send(p.client, "x", 1, 0) == 1);	/* a first PUSH makes the session */
+	p.server = accept(p.listener, NULL, NULL);
+	EXPECT(p.server >= 0);
+	char c;
+	EXPECT(recv(p.server, &c, 1, 0) == 1 && c == 'x');
+	return p;
+}
+
+void close_pair(struct pair *p)
+{
+	close(p->client);
+	close(p->server);
+	close(p->listener);
+}
+
+double now_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+/* Run the cases named on the command line, or all; print PASS or FAIL each. */
+int run_cases(int argc, char **argv, const struct test_case *cases,
+	      size_t n, const char *prog)
+{
+	int failures = 0;
+	size_t i;
+	int j;
+
+	family = kcp_family();
+	if (family < 0) {
+		fprintf(stderr, "%s: kcp.ko is not loaded\n", prog);
+		return 100;
+	}
+	for (i = 0; i < n; i++) {
+		bool wanted = argc < 2;
+
+		for (j = 1; j < argc; j++)
+			wanted |= !strcmp(argv[j], cases[i].name);
+		if (!wanted)
+			continue;
+		case_failures = 0;
+		cases[i].fn();
+		printf("%s %s\n", case_failures ? "FAIL" : "PASS", cases[i].name);
+		fflush(stdout);
+		failures += case_failures != 0;
+	}
+	return failures;
+}

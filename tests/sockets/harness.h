@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: MIT OR GPL-2.0 */
+/*
+ * What the socket test programs share: expectations that count failures
+ * per case, addresses and sockets of the AF_KCP family in use, a connected
+ * pair on loopback, and the case runner (harness.c).
+ */
+#ifndef _KCP_TEST_HARNESS_H
+#define _KCP_TEST_HARNESS_H
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <linux/kcp.h>
+
+extern int family;
+extern int next_port;
+extern int case_failures;
+
+#define EXPECT(cond) do {						\
+	if (!(cond)) {							\
+		fprintf(stderr, "  %s:%d: expected %s (errno %s)\n",	\
+			__FILE__, __LINE__, #cond, strerror(errno));	\
+		case_failures++;					\
+	}								\
+} while (0)
+
+/* The call fails with exactly this errno. */
+#define EXPECT_ERRNO(call, err) do {					\
+	errno = 0;							\
+	EXPECT((call) < 0 && errno == (err));				\
+} while (0)
+
+/* A listener on 127.0.0.1 and a client connected to it, accepted. */
+struct pair {
+	int listener, client, server;
+	int port;
+};
+
+struct test_case {
+	const char *name;
+	void (*fn)(void);
+};
+
+struct sockaddr_kcp addr4(const char *ip, int port, uint32_t conv);
+int sock_of(int type);
+struct pair connect_pair(int type, uint32_t conv);
+void close_pair(struct pair *p);
+double now_s(void);
+int run_cases(int argc, char **argv, const struct test_case *cases,
+	      size_t n, const char *prog);
+
+#endif /* _KCP_TEST_HARNESS_H */
