@@ -95,7 +95,7 @@ static int kcp_bind_locked(struct sock *sk, const union kcp_addr *addr)
 	if (ks->ep)
 		return -EINVAL;		/* already bound */
 	return kcp_endpoint_get(sock_net(sk), addr, sk->sk_reuse == SK_CAN_REUSE,
-				&ks->ep);
+				sk->sk_uid, &ks->ep);
 }
 
 static int kcp_bind(struct socket *sock, struct sockaddr *uaddr, int len)
@@ -239,7 +239,7 @@ static int kcp_accept_impl(struct socket *sock, struct socket *newsock,
 	if (err)
 		goto out;
 
-	lock_sock(&child->sk);
+	lock_sock_nested(&child->sk, SINGLE_DEPTH_NESTING);	/* under the listener */
 	sock_graft(&child->sk, newsock);
 	newsock->state = SS_CONNECTED;
 	release_sock(&child->sk);
@@ -282,7 +282,7 @@ static void kcp_release_unaccepted(struct kcp_sock *listener)
 	while ((child = kcp_accept_dequeue(listener))) {
 		struct sock *csk = &child->sk;
 
-		lock_sock(csk);
+		lock_sock_nested(csk, SINGLE_DEPTH_NESTING);
 		kcp_session_stop(child);
 		csk->sk_state = TCP_CLOSE;
 		sock_orphan(csk);

@@ -12,7 +12,7 @@
  */
 #include <linux/icmp.h>
 #include <linux/icmpv6.h>
-#include <linux/jhash.h>
+#include <linux/rhashtable.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/udp.h>
@@ -43,33 +43,40 @@ static bool kcp_addr_equal(const union kcp_addr *a, const union kcp_addr *b)
 	       ipv6_addr_equal(&a->v6.sin6_addr, &b->v6.sin6_addr);
 }
 
-static u32 kcp_session_hash(const union kcp_addr *peer, u32 conv)
-{
-	if (peer->sa.sa_family == AF_INET)
-		return jhash_3words((__force u32)peer->v4.sin_addr.s_addr,
-				    (__force u16)peer->v4.sin_port, conv, 0);
-	return jhash2((const u32 *)&peer->v6.sin6_addr, 4,
-		      conv ^ (__force u16)peer->v6.sin6_port);
-}
+static const struct rhashtable_params kcp_session_params = {
+	.key_len = sizeof(struct kcp_session_key),
+	.key_offset = offsetof(struct kcp_sock, key),
+	.head_offset = offsetof(struct kcp_sock, node),
+	.automatic_shrinking = true,
+};
 
-static struct hlist_head *kcp_bucket(struct kcp_endpoint *ep,
-				     const union kcp_addr *peer, u32 conv)
+static void kcp_session_key(struct kcp_session_key *key,
+			    const union kcp_addr *peer, u32 conv)
 {
-	return &ep->sessions[hash_32(kcp_session_hash(peer, conv),
-				     KCP_EP_HASH_BITS)];
+	memset(key, 0, sizeof(*key));
+	key->family = peer->sa.sa_family;
+	key->conv = conv;
+	if (peer->sa.sa_family == AF_INET) {
+		key->addr[0] = peer->v4.sin_addr.s_addr;
+		key->port = peer->v4.sin_port;
+	} else {
+		memcpy(key->addr, &peer->v6.sin6_addr, sizeof(key->addr));
+		key->port = peer->v6.sin6_port;
+	}
 }
 
 /* The session for (peer, conv), with a reference, or NULL. RCU held. */
 static struct kcp_sock *kcp_endpoint_lookup(struct kcp_endpoint *ep,
 					    const union kcp_addr *peer, u32 conv)
 {
+	struct kcp_session_key key;
 	struct kcp_sock *ks;
 
-	hlist_for_each_entry_rcu(ks, kcp_bucket(ep, peer, conv), node)
-		if (ks->conv == conv && kcp_addr_equal(&ks->peer, peer) &&
-		    refcount_inc_not_zero(&ks->sk.sk_refcnt))
-			return ks;
-	return NULL;
+	kcp_session_key(&key, peer, conv);
+	ks = rhashtable_lookup(&ep->sessions, &key, kcp_session_params);
+	if (ks && !refcount_inc_not_zero(&ks->sk.sk_refcnt))
+		ks = NULL;
+	return ks;
 }
 
 static bool kcp_skb_source(const struct sk_buff *skb, union kcp_addr *from)
@@ -214,6 +221,9 @@ static int kcp_endpoint_open(struct kcp_endpoint *ep, const union kcp_addr *addr
 	struct udp_port_cfg port = {
 		.family = addr->sa.sa_family,
 		.use_udp_checksums = true,
+		/* KCP has no checksum of its own: refuse IPv6's zero one */
+		.use_udp6_tx_checksums = true,
+		.use_udp6_rx_checksums = true,
 		.ipv6_v6only = true,
 	};
 	struct inet_sock *inet;
@@ -257,6 +267,7 @@ static void kcp_endpoint_release(struct work_struct *work)
 	spin_unlock_bh(&kcp_endpoints_lock);
 	/* a receive path that saw sk_user_data before it was cleared */
 	synchronize_net();
+	rhashtable_destroy(&ep->sessions);	/* empty: no socket is left */
 	put_net(ep->net);
 	kfree(ep);
 }
@@ -266,18 +277,20 @@ static void kcp_endpoint_release(struct work_struct *work)
  * @net: the socket's namespace
  * @addr: the address; port 0 asks for a new endpoint on an ephemeral port
  * @reuse: the caller set SO_REUSEADDR: share a bound endpoint whose users
- *	all did the same
+ *	all did the same and that the same user opened (as SO_REUSEPORT's
+ *	rule: nobody else can take over a port, a listening one included)
+ * @uid: the caller's socket owner
  * @out: set to the endpoint, with a reference
  *
  * Return: 0, -EADDRINUSE, -ENOMEM, or an error from binding the UDP socket.
  */
 int kcp_endpoint_get(struct net *net, const union kcp_addr *addr, bool reuse,
-		     struct kcp_endpoint **out)
+		     kuid_t uid, struct kcp_endpoint **out)
 {
 	struct kcp_endpoint *ep;
 	bool any_port = addr->sa.sa_family == AF_INET ? !addr->v4.sin_port :
 			!addr->v6.sin6_port;
-	int err, i;
+	int err;
 
 retry:
 	if (!any_port) {
@@ -285,7 +298,8 @@ retry:
 		list_for_each_entry(ep, &kcp_endpoints, node) {
 			if (!net_eq(ep->net, net) || !kcp_addr_equal(&ep->local, addr))
 				continue;
-			if (reuse && ep->reuse && refcount_inc_not_zero(&ep->refs))
+			if (reuse && ep->reuse && uid_eq(uid, ep->uid) &&
+			    refcount_inc_not_zero(&ep->refs))
 				err = 0;
 			else if (refcount_read(&ep->refs))
 				err = -EADDRINUSE;
@@ -314,13 +328,19 @@ retry:
 	ep->net = get_net(net);
 	refcount_set(&ep->refs, 1);
 	ep->reuse = reuse;
+	ep->uid = uid;
 	spin_lock_init(&ep->lock);
-	for (i = 0; i < ARRAY_SIZE(ep->sessions); i++)
-		INIT_HLIST_HEAD(&ep->sessions[i]);
+	err = rhashtable_init(&ep->sessions, &kcp_session_params);
+	if (err) {
+		put_net(ep->net);
+		kfree(ep);
+		return err;
+	}
 	INIT_WORK(&ep->release_work, kcp_endpoint_release);
 
 	err = kcp_endpoint_open(ep, addr);
 	if (err) {
+		rhashtable_destroy(&ep->sessions);
 		put_net(ep->net);
 		kfree(ep);
 		return err;
@@ -349,21 +369,20 @@ void kcp_endpoint_put(struct kcp_endpoint *ep)
  * @ep: its endpoint
  * @ks: the session, with peer and conv set
  *
- * Return: 0, or -EADDRINUSE if the endpoint already has that conversation.
+ * Return: 0, -EADDRINUSE if the endpoint already has that conversation, or
+ * -ENOMEM.
  */
 int kcp_endpoint_hash(struct kcp_endpoint *ep, struct kcp_sock *ks)
 {
-	struct hlist_head *bucket = kcp_bucket(ep, &ks->peer, ks->conv);
-	struct kcp_sock *other;
-	int err = 0;
+	int err;
 
-	spin_lock_bh(&ep->lock);
-	hlist_for_each_entry(other, bucket, node)
-		if (other->conv == ks->conv && kcp_addr_equal(&other->peer, &ks->peer))
-			err = -EADDRINUSE;
+	kcp_session_key(&ks->key, &ks->peer, ks->conv);
+	err = rhashtable_lookup_insert_fast(&ep->sessions, &ks->node,
+					    kcp_session_params);
+	if (err == -EEXIST)
+		return -EADDRINUSE;
 	if (!err)
-		hlist_add_head_rcu(&ks->node, bucket);
-	spin_unlock_bh(&ep->lock);
+		ks->hashed = true;
 	return err;
 }
 
@@ -374,10 +393,10 @@ int kcp_endpoint_hash(struct kcp_endpoint *ep, struct kcp_sock *ks)
  */
 void kcp_endpoint_unhash(struct kcp_endpoint *ep, struct kcp_sock *ks)
 {
-	spin_lock_bh(&ep->lock);
-	if (!hlist_unhashed(&ks->node))
-		hlist_del_init_rcu(&ks->node);
-	spin_unlock_bh(&ep->lock);
+	if (ks->hashed)
+		rhashtable_remove_fast(&ep->sessions, &ks->node,
+				       kcp_session_params);
+	ks->hashed = false;
 }
 
 /**

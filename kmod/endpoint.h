@@ -4,8 +4,10 @@
 
 #include <linux/list.h>
 #include <linux/refcount.h>
+#include <linux/rhashtable-types.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/uidgid.h>
 #include <linux/workqueue.h>
 
 #include "sock.h"
@@ -15,8 +17,6 @@ struct sk_buff;
 struct net;
 struct socket;
 
-#define KCP_EP_HASH_BITS	8
-
 /**
  * struct kcp_endpoint - a kernel UDP socket shared by KCP sessions
  * @sock: the UDP socket, set up as a UDP tunnel socket
@@ -24,9 +24,12 @@ struct socket;
  * @local: the address it is bound to, port included
  * @refs: one per socket bound to it
  * @reuse: every socket bound to it asked for SO_REUSEADDR
+ * @uid: who opened it: only the same user may share it
  * @node: in the module's list of endpoints
- * @lock: serialises changes to @sessions and @listener
- * @sessions: sessions by (peer, conv), read under RCU
+ * @lock: serialises changes to @listener
+ * @sessions: sessions by (peer, conv) (struct kcp_session_key), read under
+ *	RCU; an rhashtable, which grows with them and hashes with a random
+ *	seed of its own, so a chosen conv and port cannot make one chain
  * @listener: the listening socket, if any (RCU)
  * @release_work: releases @sock outside the receive path
  */
@@ -36,15 +39,16 @@ struct kcp_endpoint {
 	union kcp_addr local;
 	refcount_t refs;
 	bool reuse;
+	kuid_t uid;
 	struct list_head node;
-	spinlock_t lock;		/* sessions and listener writers */
-	struct hlist_head sessions[1 << KCP_EP_HASH_BITS];
+	spinlock_t lock;		/* listener writers */
+	struct rhashtable sessions;
 	struct kcp_sock __rcu *listener;
 	struct work_struct release_work;
 };
 
 int kcp_endpoint_get(struct net *net, const union kcp_addr *addr, bool reuse,
-		     struct kcp_endpoint **out);
+		     kuid_t uid, struct kcp_endpoint **out);
 void kcp_endpoint_put(struct kcp_endpoint *ep);
 int kcp_endpoint_hash(struct kcp_endpoint *ep, struct kcp_sock *ks);
 void kcp_endpoint_unhash(struct kcp_endpoint *ep, struct kcp_sock *ks);

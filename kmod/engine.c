@@ -140,6 +140,7 @@ void kcp_engine_purge_send(struct kcp_engine *kcp)
 	kcp->nsnd_que = 0;
 	kcp->nsnd_buf = 0;
 	kcp->snd_mem = 0;
+	kcp->snd_bytes = 0;
 	kcp->snd_una = kcp->snd_nxt;
 	kcp->probe = 0;
 	kcp_pending_clear(kcp);

@@ -130,6 +130,8 @@ struct kcp_config {
  * @retrans_spurious_timeout: RTO retransmissions found needless: the ACK
  *	echoed the time of an earlier transmission (Eifel detection, RFC 3522)
  * @retrans_spurious_fast: fast and early retransmissions found needless
+ * @invalid_segs: segments dropped as no peer's engine could send them:
+ *	acknowledging what was never sent, or longer than the MSS
  * @repeat_segs: data segments received that were already received
  * @dropped_segs: data segments dropped for lack of window or memory
  */
@@ -147,6 +149,7 @@ struct kcp_stats {
 	u64 retrans_early;
 	u64 retrans_spurious_timeout;
 	u64 retrans_spurious_fast;
+	u64 invalid_segs;
 	u64 repeat_segs;
 	u64 dropped_segs;
 };
@@ -209,7 +212,8 @@ struct kcp_engine {
 	struct list_head snd_buf;	/* in flight, by sn */
 	u32 nsnd_que;
 	u32 nsnd_buf;
-	u32 snd_mem;			/* payload bytes allocated */
+	u32 snd_mem;			/* memory held, segments included */
+	u32 snd_bytes;			/* payload not yet acknowledged */
 	/*
 	 * So that kcp_engine_check() need not walk snd_buf: a lower bound of
 	 * the earliest RTO deadline in flight, lowered by each transmission

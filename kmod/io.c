@@ -119,7 +119,7 @@ int kcp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
 	if (ks->kcp && cmd == SIOCINQ)
 		answer = max_t(ssize_t, kcp_engine_peeksize(ks->kcp), 0);
 	else if (ks->kcp)
-		answer = ks->kcp->snd_mem;
+		answer = ks->kcp->snd_bytes;
 	release_sock(sk);
 	return put_user(answer, (int __user *)arg);
 }

@@ -43,7 +43,7 @@ u32 kcp_engine_wnd_unused(const struct kcp_engine *kcp)
 		u32 room = kcp->rcv_mem < kcp->cfg.rcv_limit ?
 			   kcp->cfg.rcv_limit - kcp->rcv_mem : 0;
 
-		wnd = min(wnd, room / kcp->mss);
+		wnd = min_t(u32, wnd, room / (sizeof(struct kcp_seg) + kcp->mss));
 	}
 	return min_t(u32, wnd, KCP_WND_MAX);
 }
@@ -72,7 +72,8 @@ static void kcp_snd_free(struct kcp_engine *kcp, struct kcp_seg *seg)
 {
 	list_del(&seg->node);
 	kcp->nsnd_buf--;
-	kcp->snd_mem -= seg->cap;
+	kcp->snd_mem -= kcp_seg_mem(seg);
+	kcp->snd_bytes -= seg->len;
 	kfree(seg);
 	if (!kcp->nsnd_buf)
 		kcp_pending_clear(kcp);
@@ -231,9 +232,27 @@ static void kcp_rcv_promote(struct kcp_engine *kcp)
  * to read: without it, a receive buffer full of out-of-order data would
  * wait forever for the one segment that lets the reader drain it.
  */
+static bool kcp_rcv_room(const struct kcp_engine *kcp, u32 sn, u32 len);
+
+/*
+ * A message of @frg + 1 fragments fits the receive window and, full-sized,
+ * the receive buffer: a peer cannot make the reader's one incomplete
+ * message hold more than that.
+ */
+static bool kcp_message_fits(const struct kcp_engine *kcp, u8 frg)
+{
+	u32 most = sizeof(struct kcp_seg) + kcp->mss;
+
+	if (frg >= kcp->cfg.rcv_wnd)
+		return false;
+	return !kcp->cfg.rcv_limit || (frg + 1) * most <= kcp->cfg.rcv_limit;
+}
+
 static bool kcp_rcv_room(const struct kcp_engine *kcp, u32 sn, u32 len)
 {
-	if (!kcp->cfg.rcv_limit || kcp->rcv_mem + len <= kcp->cfg.rcv_limit)
+	u32 mem = sizeof(struct kcp_seg) + len;
+
+	if (!kcp->cfg.rcv_limit || kcp->rcv_mem + mem <= kcp->cfg.rcv_limit)
 		return true;
 	return sn == kcp->rcv_nxt && kcp_engine_peeksize(kcp) < 0;
 }
@@ -262,7 +281,7 @@ static void kcp_input_push(struct kcp_engine *kcp, const struct kcp_hdr *hdr,
 	}
 
 	/* A message with this many fragments could never be delivered. */
-	if ((!kcp->cfg.stream && hdr->frg >= kcp->cfg.rcv_wnd) ||
+	if ((!kcp->cfg.stream && !kcp_message_fits(kcp, hdr->frg)) ||
 	    !kcp_rcv_room(kcp, hdr->sn, hdr->len)) {
 		kcp->stats.dropped_segs++;
 		return;
@@ -279,7 +298,7 @@ static void kcp_input_push(struct kcp_engine *kcp, const struct kcp_hdr *hdr,
 	memcpy(seg->data, payload, hdr->len);
 	list_add(&seg->node, &pos->node);
 	kcp->nrcv_buf++;
-	kcp->rcv_mem += seg->cap;
+	kcp->rcv_mem += kcp_seg_mem(seg);
 
 	kcp_ack_push(kcp, hdr->sn, hdr->ts, gfp);
 	kcp_rcv_promote(kcp);
@@ -290,6 +309,22 @@ repeat:
 	kcp->stats.repeat_segs++;
 	kcp->ack_urgent = true;
 	kcp_ack_push(kcp, hdr->sn, hdr->ts, gfp);
+}
+
+/*
+ * RFC 5961's reasoning for TCP, applied to KCP: a segment that acknowledges
+ * what was never sent (una, or an ACK's sn, at or beyond snd_nxt: una may
+ * equal it) or carries more than a segment can (the MSS, so the same MTU
+ * on both sides) cannot come from our peer's engine. It is dropped whole,
+ * its window unused, and counted: one forged datagram with the right conv
+ * must not free data in flight, stall the sender or pin memory.
+ */
+static bool kcp_seg_acceptable(const struct kcp_engine *kcp,
+			       const struct kcp_hdr *hdr)
+{
+	if (kcp_before(kcp->snd_nxt, hdr->una) || hdr->len > kcp->mss)
+		return false;
+	return hdr->cmd != KCP_CMD_ACK || kcp_before(hdr->sn, kcp->snd_nxt);
 }
 
 /**
@@ -333,6 +368,12 @@ int kcp_engine_input(struct kcp_engine *kcp, const void *data, size_t len,
 			err = -EPROTO;
 			break;
 		}
+		p += KCP_HDR_LEN + hdr.len;
+		len -= KCP_HDR_LEN + hdr.len;
+		if (!kcp_seg_acceptable(kcp, &hdr)) {
+			kcp->stats.invalid_segs++;
+			continue;
+		}
 
 		kcp->rmt_wnd = hdr.wnd;
 
@@ -348,7 +389,7 @@ int kcp_engine_input(struct kcp_engine *kcp, const void *data, size_t len,
 			acked = true;
 			break;
 		case KCP_CMD_PUSH:
-			kcp_input_push(kcp, &hdr, p + KCP_HDR_LEN, gfp);
+			kcp_input_push(kcp, &hdr, p - hdr.len, gfp);
 			break;
 		case KCP_CMD_WASK:
 			kcp->probe |= KCP_PROBE_TELL;
@@ -359,8 +400,6 @@ int kcp_engine_input(struct kcp_engine *kcp, const void *data, size_t len,
 		/* after an ACK's own sn, which kcp_judge_retransmit() reads */
 		kcp_ack_una(kcp, hdr.una);
 		kcp->stats.in_segs++;
-		p += KCP_HDR_LEN + hdr.len;
-		len -= KCP_HDR_LEN + hdr.len;
 	}
 
 	if (acked && kcp_count_skips(kcp, maxack, maxack_ts))
@@ -424,7 +463,7 @@ static void kcp_rcv_free(struct kcp_engine *kcp, struct kcp_seg *seg)
 {
 	list_del(&seg->node);
 	kcp->nrcv_que--;
-	kcp->rcv_mem -= seg->cap;
+	kcp->rcv_mem -= kcp_seg_mem(seg);
 	kcp->rcv_ready -= seg->len - seg->head;
 	kfree(seg);
 }

@@ -90,7 +90,16 @@ static inline struct kcp_seg *kcp_seg_alloc(u32 cap, gfp_t gfp)
 	return seg;
 }
 
-/* Unlink and free every segment of @list; returns the payload bytes freed. */
+/*
+ * What a segment costs the socket that holds it: its payload room and the
+ * struct around it, so that an empty or one-byte message is not free.
+ */
+static inline u32 kcp_seg_mem(const struct kcp_seg *seg)
+{
+	return sizeof(*seg) + seg->cap;
+}
+
+/* Unlink and free every segment of @list; returns the memory freed. */
 static inline u32 kcp_seg_purge(struct list_head *list)
 {
 	struct kcp_seg *seg, *tmp;
@@ -98,7 +107,7 @@ static inline u32 kcp_seg_purge(struct list_head *list)
 
 	list_for_each_entry_safe(seg, tmp, list, node) {
 		list_del(&seg->node);
-		bytes += seg->cap;
+		bytes += kcp_seg_mem(seg);
 		kfree(seg);
 	}
 	return bytes;

@@ -36,6 +36,7 @@ static ssize_t kcp_send_stream(struct kcp_engine *kcp, size_t len,
 			if (err)
 				return err;
 			seg->len += sent;
+			kcp->snd_bytes += sent;
 		}
 	}
 
@@ -53,7 +54,8 @@ static ssize_t kcp_send_stream(struct kcp_engine *kcp, size_t len,
 		seg->len = n;
 		list_add_tail(&seg->node, &kcp->snd_queue);
 		kcp->nsnd_que++;
-		kcp->snd_mem += seg->cap;
+		kcp->snd_mem += kcp_seg_mem(seg);
+		kcp->snd_bytes += n;
 		sent += n;
 	}
 	return sent;
@@ -87,13 +89,14 @@ static ssize_t kcp_send_message(struct kcp_engine *kcp, size_t len,
 			goto err_purge;
 		seg->len = n;
 		seg->frg = count - i - 1;
-		mem += seg->cap;
+		mem += kcp_seg_mem(seg);
 		off += n;
 	}
 
 	list_splice_tail(&segs, &kcp->snd_queue);
 	kcp->nsnd_que += count;
 	kcp->snd_mem += mem;
+	kcp->snd_bytes += len;
 	return len;
 
 err_purge:

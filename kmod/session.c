@@ -26,6 +26,7 @@
 #include "lifecycle.h"
 #include "net.h"
 #include "session.h"
+#include "segment.h"
 #include "sock.h"
 #include "wire.h"
 
@@ -73,17 +74,18 @@ static bool kcp_session_writable(const struct kcp_sock *ks)
 void kcp_session_size_buffers(struct kcp_sock *ks)
 {
 	const struct kcp_config *cfg = ks->kcp ? &ks->kcp->cfg : &ks->cfg;
-	u64 mss = cfg->mtu - KCP_HDR_LEN;
+	/* what a full segment costs, as the engine counts it (kcp_seg_mem) */
+	u64 seg = cfg->mtu - KCP_HDR_LEN + sizeof(struct kcp_seg);
 	struct sock *sk = &ks->sk;
 	int need;
 
 	if (!(sk->sk_userlocks & SOCK_RCVBUF_LOCK)) {
-		need = min_t(u64, cfg->rcv_wnd * mss, KCP_BUF_AUTO_MAX);
+		need = min_t(u64, cfg->rcv_wnd * seg, KCP_BUF_AUTO_MAX);
 		if (need > sk->sk_rcvbuf)
 			WRITE_ONCE(sk->sk_rcvbuf, need);
 	}
 	if (!(sk->sk_userlocks & SOCK_SNDBUF_LOCK)) {
-		need = min_t(u64, 2 * cfg->snd_wnd * mss, KCP_BUF_AUTO_MAX);
+		need = min_t(u64, 2 * cfg->snd_wnd * seg, KCP_BUF_AUTO_MAX);
 		if (need > sk->sk_sndbuf)
 			WRITE_ONCE(sk->sk_sndbuf, need);
 	}
@@ -320,7 +322,6 @@ void kcp_session_init(struct kcp_sock *ks)
 {
 	hrtimer_setup(&ks->timer, kcp_session_timer, CLOCK_MONOTONIC,
 		      HRTIMER_MODE_ABS_SOFT);
-	INIT_HLIST_NODE(&ks->node);
 	INIT_LIST_HEAD(&ks->net_node);
 	kcp_keepalive_init(&ks->keepalive);
 	spin_lock_init(&ks->accept_lock);

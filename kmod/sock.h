@@ -10,6 +10,7 @@
 #include <linux/in.h>
 #include <linux/in6.h>
 #include <linux/list.h>
+#include <linux/rhashtable-types.h>
 #include <net/dst_cache.h>
 #include <net/sock.h>
 
@@ -22,6 +23,18 @@ union kcp_addr {
 	struct sockaddr sa;
 	struct sockaddr_in v4;
 	struct sockaddr_in6 v6;
+};
+
+/*
+ * What a session is found by on its endpoint: the peer's address and port
+ * and the conv, packed without padding so the hash and compare see only
+ * them (an IPv4 address in addr[0], the rest zero).
+ */
+struct kcp_session_key {
+	__be32 addr[4];
+	__be16 port;
+	u16 family;
+	u32 conv;
 };
 
 /* Bits of kcp_sock.flags */
@@ -68,7 +81,9 @@ struct kcp_keepalive {
  * @conv: the conversation id
  * @id: the session's id in its namespace (0 until it has a conversation)
  * @net_node: in the namespace's registry (struct kcp_net)
- * @node: in @ep's session table, keyed by (peer, conv)
+ * @key: (peer, conv), the key of @ep's session table
+ * @node: in @ep's session table
+ * @hashed: in it (changed under the socket lock)
  * @timer: drives the engine at the times kcp_engine_check() gives
  * @flags: KCP_DEFER_TIMER, KCP_HALTED, KCP_ORPHAN
  * @deadline: when an orphan gives up, or a lingering session goes (ms)
@@ -94,7 +109,9 @@ struct kcp_sock {
 	u32 conv;
 	u64 id;
 	struct list_head net_node;
-	struct hlist_node node;
+	struct kcp_session_key key;
+	struct rhash_head node;
+	bool hashed;
 	struct hrtimer timer;
 	unsigned long flags;
 	u32 deadline;

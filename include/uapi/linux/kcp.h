@@ -62,8 +62,11 @@ struct sockaddr_kcp {
  * handshake: connect() completes at once, even on a non-blocking socket, and
  * a listener's accepted sockets are the (peer address, conv) pairs whose
  * first datagram was data (a PUSH with sn 0). SIOCINQ gives the bytes
- * ready to read; SIOCOUTQ the bytes the send side still holds, 0 once the
- * peer has acknowledged everything. A peer that stops acknowledging fails
+ * ready to read; SIOCOUTQ the payload bytes not yet acknowledged, 0 once
+ * the peer has acknowledged everything (KCP_INFO's kcpi_snd_mem and
+ * kcpi_rcv_mem are the memory each side holds, segment overhead included:
+ * SO_SNDBUF and SO_RCVBUF bound those). A received segment longer than the
+ * MSS is refused, so both sides need the same KCP_MTU. A peer that stops acknowledging fails
  * the socket with ETIMEDOUT after KCP_DEADLINK transmissions of a segment
  * (its first and those on RTO expiry: a fast retransmit means ACKs came),
  * or, with SO_KEEPALIVE, after KCP_KEEPCNT unanswered probes.
@@ -202,8 +205,8 @@ struct kcp_info {
 	__u32	kcpi_snd_queue;		/* queued, not yet sent */
 	__u32	kcpi_rcv_queue;		/* in order, not yet read */
 	__u32	kcpi_rcv_buf;		/* out of order */
-	__u32	kcpi_snd_mem;		/* bytes the send side holds */
-	__u32	kcpi_rcv_mem;		/* bytes the receive side holds */
+	__u32	kcpi_snd_mem;		/* memory the send side holds */
+	__u32	kcpi_rcv_mem;		/* memory the receive side holds */
 	__u32	kcpi_nodelay;
 	__u32	kcpi_interval;
 	__u32	kcpi_resend;
@@ -227,6 +230,10 @@ struct kcp_info {
 	/* retransmissions the peer's ACK showed needless (its echoed time) */
 	__u64	kcpi_spurious_timeout;
 	__u64	kcpi_spurious_fast;	/* fast and early */
+	/* segments refused: acking what was never sent, longer than the MSS */
+	__u64	kcpi_invalid_segs;
+	__u32	kcpi_snd_bytes;		/* payload not yet acknowledged */
+	__u32	kcpi_pad2;
 };
 
 #endif /* _UAPI_LINUX_KCP_H */

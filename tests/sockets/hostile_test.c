@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: MIT OR GPL-2.0
+/*
+ * kcp_hostile_test: what a hostile peer or user can make an AF_KCP socket
+ * hold. A plain UDP socket plays the peer and writes KCP segments by hand:
+ * oversized segments and messages that never complete stay within the
+ * receiver's SO_RCVBUF, a forged ACK of what was never sent changes
+ * nothing, empty messages fill the send buffer like any others, and no
+ * other user can share a port through SO_REUSEADDR. Run
+ * inside a guest with kcp.ko loaded (tests/scenarios/hostile.sh).
+ *
+ *   kcp_hostile_test [CASE...]
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <linux/sockios.h>
+
+#include "harness.h"
+
+#define CONV	0x0badf00d
+#define MSS	1376		/* the default MTU, 1400, less the header */
+
+enum { CMD_PUSH = 81, CMD_ACK, CMD_WASK, CMD_WINS };
+
+/* A UDP socket on 127.0.0.1 that plays a KCP peer by hand. */
+static int fake_peer(struct sockaddr_in *self)
+{
+	socklen_t len = sizeof(*self);
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	memset(self, 0, sizeof(*self));
+	self->sin_family = AF_INET;
+	inet_pton(AF_INET, "127.0.0.1", &self->sin_addr);
+	EXPECT(fd >= 0 && !bind(fd, (struct sockaddr *)self, sizeof(*self)));
+	EXPECT(!getsockname(fd, (struct sockaddr *)self, &len));
+	return fd;
+}
+
+static void put32(unsigned char *p, uint32_t v)
+{
+	p[0] = v;
+	p[1] = v >> 8;
+	p[2] = v >> 16;
+	p[3] = v >> 24;
+}
+
+/* Send one segment of @len bytes (at most 2048) to @to. */
+static void send_seg(int fd, const struct sockaddr_in *to, int cmd, int frg,
+		     uint32_t sn, uint32_t una, uint32_t len)
+{
+	static unsigned char buf[24 + 2048];
+
+	put32(buf, CONV);
+	buf[4] = cmd;
+	buf[5] = frg;
+	buf[6] = 128;			/* wnd, little-endian */
+	buf[7] = 0;
+	put32(buf + 8, 1);		/* ts */
+	put32(buf + 12, sn);
+	put32(buf + 16, una);
+	put32(buf + 20, len);
+	memset(buf + 24, 0x5a, len);
+	sendto(fd, buf, 24 + len, 0, (const struct sockaddr *)to, sizeof(*to));
+}
+
+static struct kcp_info info_of(int fd)
+{
+	struct kcp_info i;
+	socklen_t len = sizeof(i);
+
+	memset(&i, 0, sizeof(i));
+	EXPECT(!getsockopt(fd, SOL_KCP, KCP_INFO, &i, &len));
+	return i;
+}
+
+/*
+ * A listener, and a session the fake peer opens on it with a first PUSH
+ * of one byte (as a stock client does), accepted into *@server.
+ */
+static int open_session(int type, int *peer, struct sockaddr_in *to,
+			int *server, int rcvbuf)
+{
+	struct sockaddr_kcp a = addr4("127.0.0.1", next_port++, 0);
+	struct sockaddr_in self;
+	int l = sock_of(type);
+
+	if (rcvbuf)
+		EXPECT(!setsockopt(l, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf)));
+	EXPECT(!bind(l, (struct sockaddr *)&a, sizeof(a)));
+	EXPECT(!listen(l, 4));
+	*peer = fake_peer(&self);
+	*to = a.kcp_udp.sin;
+	send_seg(*peer, to, CMD_PUSH, 0, 0, 0, 1);
+	*server = accept(l, NULL, NULL);
+	EXPECT(*server >= 0);
+	return l;
+}
+
+/* Segments longer than the MSS and messages that never end stay bounded. */
+static void receive_bounded(void)
+{
+	int peer, server, listener, rcvbuf = 65536, sn;
+	struct sockaddr_in to;
+	struct kcp_info i;
+	socklen_t len = sizeof(rcvbuf);
+
+	listener = open_session(SOCK_SEQPACKET, &peer, &to, &server, rcvbuf);
+	EXPECT(!getsockopt(server, SOL_SOCKET, SO_RCVBUF, &rcvbuf, &len));
+	for (sn = 1; sn < 2000; sn++)
+		send_seg(peer, &to, CMD_PUSH, 0, sn, 0, MSS + 600);
+	/* fragments of one huge message that never completes, in order */
+	for (sn = 1; sn < 128; sn++)
+		send_seg(peer, &to, CMD_PUSH, 127, sn, 0, MSS);
+	usleep(300 * 1000);
+	i = info_of(server);
+	fprintf(stderr, "  receiver holds %u bytes (SO_RCVBUF %d), %llu segments invalid, %llu dropped\n",
+		i.kcpi_rcv_mem, rcvbuf, (unsigned long long)i.kcpi_invalid_segs,
+		(unsigned long long)i.kcpi_dropped_segs);
+	EXPECT(i.kcpi_rcv_mem <= (uint32_t)rcvbuf);
+	EXPECT(i.kcpi_invalid_segs >= 1999);
+	EXPECT(i.kcpi_dropped_segs >= 1);
+	close(server);
+	close(listener);
+	close(peer);
+}
+
+/* An ACK of what was never sent, or a una beyond it, changes nothing. */
+static void forged_ack(void)
+{
+	int peer, server, listener;
+	struct sockaddr_in to;
+	struct kcp_info before, after;
+
+	listener = open_session(SOCK_STREAM, &peer, &to, &server, 0);
+	EXPECT(send(server, "0123456789", 10, 0) == 10);
+	usleep(100 * 1000);
+	before = info_of(server);
+	EXPECT(before.kcpi_inflight == 1);
+	send_seg(peer, &to, CMD_WINS, 0, 0, 1000, 0);
+	send_seg(peer, &to, CMD_ACK, 0, 50, 0, 0);
+	usleep(100 * 1000);
+	after = info_of(server);
+	EXPECT(after.kcpi_inflight == 1);
+	EXPECT(after.kcpi_invalid_segs == before.kcpi_invalid_segs + 2);
+	/* the honest ACK still works */
+	send_seg(peer, &to, CMD_ACK, 0, 0, 1, 0);
+	usleep(100 * 1000);
+	EXPECT(info_of(server).kcpi_inflight == 0);
+	close(server);
+	close(listener);
+	close(peer);
+}
+
+/* 100,000 empty messages to a peer that never answers: EAGAIN in time. */
+static void empty_sends(void)
+{
+	struct sockaddr_in self;
+	int peer = fake_peer(&self), fd = sock_of(SOCK_SEQPACKET), n, sndbuf;
+	struct sockaddr_kcp a = { .kcp_family = family };
+	socklen_t len = sizeof(sndbuf);
+	struct kcp_info i;
+	struct linger l = { .l_onoff = 1 };
+
+	a.kcp_udp.sin = self;
+	EXPECT(!connect(fd, (struct sockaddr *)&a, sizeof(a)));
+	for (n = 0; n < 100000; n++)
+		if (send(fd, "", 0, MSG_DONTWAIT) < 0)
+			break;
+	EXPECT(n < 100000 && errno == EAGAIN);
+	EXPECT(!getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, &len));
+	i = info_of(fd);
+	fprintf(stderr, "  %d empty messages queued, %u bytes held (SO_SNDBUF %d)\n",
+		n, i.kcpi_snd_mem, sndbuf);
+	EXPECT(i.kcpi_snd_mem >= (uint32_t)sndbuf / 2);
+	EXPECT(i.kcpi_snd_mem <= (uint32_t)sndbuf + 4096);
+	EXPECT(!ioctl(fd, SIOCOUTQ, &n) && n == 0);	/* no payload */
+	EXPECT(!setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l)));
+	close(fd);
+	close(peer);
+}
+
+/* SO_REUSEADDR shares a port with the same user only. */
+static void reuse_other_user(void)
+{
+	struct sockaddr_kcp a = addr4("127.0.0.1", next_port++, 0);
+	int l = sock_of(SOCK_STREAM), fd = sock_of(SOCK_STREAM), one = 1;
+	int status;
+	pid_t pid;
+
+	EXPECT(!setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)));
+	EXPECT(!bind(l, (struct sockaddr *)&a, sizeof(a)));
+	EXPECT(!listen(l, 1));
+	/* the same user may share it (not listen: one listener a port) */
+	EXPECT(!setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)));
+	EXPECT(!bind(fd, (struct sockaddr *)&a, sizeof(a)));
+	EXPECT_ERRNO(listen(fd, 1), EADDRINUSE);
+	close(fd);
+	pid = fork();
+	if (!pid) {
+		int other;
+
+		if (setuid(65534))
+			_exit(2);
+		other = sock_of(SOCK_STREAM);
+		setsockopt(other, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (!bind(other, (struct sockaddr *)&a, sizeof(a)))
+			_exit(1);
+		_exit(errno == EADDRINUSE ? 0 : 3);
+	}
+	EXPECT(waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	       WEXITSTATUS(status) == 0);
+	close(l);
+}
+
+static const struct test_case cases[] = {
+	{ "reuse_other_user", reuse_other_user },
+	{ "receive_bounded", receive_bounded },
+	{ "forged_ack", forged_ack },
+	{ "empty_sends", empty_sends },
+};
+
+int main(int argc, char **argv)
+{
+	return run_cases(argc, argv, cases, sizeof(cases) / sizeof(cases[0]),
+			 "kcp_hostile_test");
+}
