@@ -402,7 +402,7 @@ int kcp_af_init(void)
 	}
 	kcp_family_ops.family = family;
 
-	err = proto_register(&kcp_proto, 0);
+	err = proto_register(&kcp_proto, 1);	/* sockets get a slab cache */
 	if (err)
 		return err;
 	err = sock_register(&kcp_family_ops);

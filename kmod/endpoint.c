@@ -434,7 +434,8 @@ void kcp_endpoint_unlisten(struct kcp_endpoint *ep, struct kcp_sock *ks)
 }
 
 static int kcp_xmit4(struct kcp_endpoint *ep, const union kcp_addr *peer,
-		     struct dst_cache *cache, struct sk_buff *skb)
+		     struct dst_cache *cache, struct sk_buff *skb,
+		     const struct sock *sk)
 {
 	struct sock *usk = ep->sock->sk;
 	struct flowi4 fl = {
@@ -443,7 +444,9 @@ static int kcp_xmit4(struct kcp_endpoint *ep, const union kcp_addr *peer,
 		.fl4_sport = ep->local.v4.sin_port,
 		.fl4_dport = peer->v4.sin_port,
 		.flowi4_proto = IPPROTO_UDP,
-		.flowi4_oif = usk->sk_bound_dev_if,
+		.flowi4_oif = READ_ONCE(sk->sk_bound_dev_if) ?:
+			      usk->sk_bound_dev_if,
+		.flowi4_mark = READ_ONCE(sk->sk_mark),
 	};
 	struct rtable *rt;
 
@@ -463,7 +466,8 @@ static int kcp_xmit4(struct kcp_endpoint *ep, const union kcp_addr *peer,
 }
 
 static int kcp_xmit6(struct kcp_endpoint *ep, const union kcp_addr *peer,
-		     struct dst_cache *cache, struct sk_buff *skb)
+		     struct dst_cache *cache, struct sk_buff *skb,
+		     const struct sock *sk)
 {
 	struct sock *usk = ep->sock->sk;
 	struct flowi6 fl = {
@@ -472,7 +476,9 @@ static int kcp_xmit6(struct kcp_endpoint *ep, const union kcp_addr *peer,
 		.fl6_sport = ep->local.v6.sin6_port,
 		.fl6_dport = peer->v6.sin6_port,
 		.flowi6_proto = IPPROTO_UDP,
-		.flowi6_oif = peer->v6.sin6_scope_id,
+		.flowi6_oif = READ_ONCE(sk->sk_bound_dev_if) ?:
+			      peer->v6.sin6_scope_id,
+		.flowi6_mark = READ_ONCE(sk->sk_mark),
 	};
 	struct dst_entry *dst;
 
@@ -516,21 +522,25 @@ struct sk_buff *kcp_endpoint_alloc_skb(size_t len)
  * @peer: where to, of the endpoint's family
  * @cache: the route to @peer, looked up once and kept (WireGuard's way)
  * @skb: the datagram, from kcp_endpoint_alloc_skb(); consumed
+ * @sk: the session's socket, whose SO_MARK and SO_BINDTODEVICE apply (the
+ *	route is cached: they are read when it is looked up)
  *
  * Safe in process and softirq context.
  *
  * Return: 0, or a negative errno (the datagram is then lost, as on a link).
  */
 int kcp_endpoint_xmit(struct kcp_endpoint *ep, const union kcp_addr *peer,
-		      struct dst_cache *cache, struct sk_buff *skb)
+		      struct dst_cache *cache, struct sk_buff *skb,
+		      const struct sock *sk)
 {
 	int err;
 
+	skb->mark = READ_ONCE(sk->sk_mark);
 	local_bh_disable();
 	if (peer->sa.sa_family == AF_INET)
-		err = kcp_xmit4(ep, peer, cache, skb);
+		err = kcp_xmit4(ep, peer, cache, skb, sk);
 	else
-		err = kcp_xmit6(ep, peer, cache, skb);
+		err = kcp_xmit6(ep, peer, cache, skb, sk);
 	local_bh_enable();
 	return err;
 }

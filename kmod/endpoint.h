@@ -56,7 +56,8 @@ int kcp_endpoint_listen(struct kcp_endpoint *ep, struct kcp_sock *ks);
 void kcp_endpoint_unlisten(struct kcp_endpoint *ep, struct kcp_sock *ks);
 struct sk_buff *kcp_endpoint_alloc_skb(size_t len);
 int kcp_endpoint_xmit(struct kcp_endpoint *ep, const union kcp_addr *peer,
-		      struct dst_cache *cache, struct sk_buff *skb);
+		      struct dst_cache *cache, struct sk_buff *skb,
+		      const struct sock *sk);
 int kcp_endpoints_init(void);
 void kcp_endpoints_exit(void);
 

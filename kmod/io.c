@@ -199,7 +199,7 @@ int kcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 			  READ_ONCE(sk->sk_sndbuf) - ks->kcp->snd_mem) :
 		    len;
 		n = kcp_engine_send(ks->kcp, n, kcp_copy_from_msg, msg,
-				    sk->sk_allocation);
+				    sk->sk_allocation | __GFP_ACCOUNT);
 		if (n < 0) {
 			err = n;
 			break;

@@ -47,7 +47,7 @@ static int kcp_session_output(struct kcp_engine *kcp, const void *buf,
 
 	ks->tx_skb = NULL;
 	skb_put(skb, len);
-	return kcp_endpoint_xmit(ks->ep, &ks->peer, &ks->dst_cache, skb);
+	return kcp_endpoint_xmit(ks->ep, &ks->peer, &ks->dst_cache, skb, &ks->sk);
 }
 
 /* Below the send buffer, and not more than two windows queued. */

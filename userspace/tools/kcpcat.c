@@ -37,6 +37,7 @@ struct options {
 	unsigned long long expect;	/* 0: until stdin ends */
 	unsigned int accept_wait;	/* seconds; 0: forever */
 	uint32_t conv;
+	uint32_t mark;			/* SO_MARK; 0: none */
 	const char *host;
 	const char *port;
 };
@@ -44,7 +45,7 @@ struct options {
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: kcpcat [-u] [-d] [-N BYTES] [-c CONV] [-p PROFILE] [-v] HOST PORT\n"
+		"usage: kcpcat [-u] [-d] [-N BYTES] [-c CONV] [-p PROFILE] [-m MARK] [-v] HOST PORT\n"
 		"       kcpcat -l [-u] [-d] [-N BYTES] [-p PROFILE] [-w SECONDS] [-v] [HOST] PORT\n"
 		"  -l  listen and serve the first peer\n"
 		"  -u  message mode (SOCK_SEQPACKET): each read of stdin is one message\n"
@@ -55,6 +56,7 @@ static void usage(FILE *out)
 		"      fastest lan wan high_latency low_bandwidth\n"
 		"  -t  use TCP instead, for comparison (same options, same output)\n"
 		"  -w  with -l: give up if no peer arrives within SECONDS\n"
+		"  -m  SO_MARK for the datagrams (policy routing, firewall marks)\n"
 		"  -v  report what was done on stderr\n");
 }
 
@@ -63,7 +65,7 @@ static int parse(int argc, char **argv, struct options *o)
 	char *end;
 	int c;
 
-	while ((c = getopt(argc, argv, "ludN:c:p:tw:vh")) != -1) {
+	while ((c = getopt(argc, argv, "ludN:c:p:tw:m:vh")) != -1) {
 		switch (c) {
 		case 'l': o->listen = true; break;
 		case 'u': o->message = true; break;
@@ -84,6 +86,11 @@ static int parse(int argc, char **argv, struct options *o)
 		case 'c':
 			o->conv = strtoul(optarg, &end, 0);
 			if (*end)
+				return -1;
+			break;
+		case 'm':
+			o->mark = strtoul(optarg, &end, 0);
+			if (*end || !o->mark)
 				return -1;
 			break;
 		default:
@@ -127,6 +134,10 @@ static int open_socket(const struct options *o)
 	if (o->profile && !o->tcp &&
 	    setsockopt(fd, SOL_KCP, KCP_PROFILE, o->profile, strlen(o->profile) + 1)) {
 		fprintf(stderr, "kcpcat: profile %s: %s\n", o->profile, strerror(errno));
+		return -1;
+	}
+	if (o->mark && setsockopt(fd, SOL_SOCKET, SO_MARK, &o->mark, sizeof(o->mark))) {
+		perror("kcpcat: SO_MARK");
 		return -1;
 	}
 	if (!o->listen) {
