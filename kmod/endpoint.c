@@ -517,6 +517,34 @@ struct sk_buff *kcp_endpoint_alloc_skb(size_t len)
 }
 
 /**
+ * kcp_endpoint_set_gso() - make @skb a batch of @segs datagrams (UDP GSO)
+ * @skb: from kcp_endpoint_alloc_skb(), holding the datagrams back to back
+ * @size: bytes of each datagram but the last, which may be shorter
+ * @segs: how many there are
+ */
+void kcp_endpoint_set_gso(struct sk_buff *skb, unsigned int size,
+			  unsigned int segs)
+{
+	skb_shinfo(skb)->gso_size = size;
+	skb_shinfo(skb)->gso_segs = segs;
+	skb_shinfo(skb)->gso_type = SKB_GSO_UDP_L4;
+}
+
+/*
+ * A batch's UDP checksums are finished per datagram when it is cut up:
+ * the tunnel code writes the pseudo-header sum for a GSO skb, and the
+ * checksum must start at the UDP header it is about to push.
+ */
+static void kcp_xmit_prepare_gso(struct sk_buff *skb)
+{
+	if (!skb_is_gso(skb))
+		return;
+	skb->ip_summed = CHECKSUM_PARTIAL;
+	skb->csum_start = skb_headroom(skb) - sizeof(struct udphdr);
+	skb->csum_offset = offsetof(struct udphdr, check);
+}
+
+/**
  * kcp_endpoint_xmit() - send one datagram from the endpoint
  * @ep: the endpoint
  * @peer: where to, of the endpoint's family
@@ -536,6 +564,7 @@ int kcp_endpoint_xmit(struct kcp_endpoint *ep, const union kcp_addr *peer,
 	int err;
 
 	skb->mark = READ_ONCE(sk->sk_mark);
+	kcp_xmit_prepare_gso(skb);
 	local_bh_disable();
 	if (peer->sa.sa_family == AF_INET)
 		err = kcp_xmit4(ep, peer, cache, skb, sk);

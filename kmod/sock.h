@@ -76,7 +76,13 @@ struct kcp_keepalive {
  * @ep: the UDP endpoint the socket is bound to (a reference)
  * @peer: the remote UDP endpoint
  * @dst_cache: the route to @peer (valid while @kcp exists)
- * @tx_skb: the datagram the engine is building, during a flush
+ * @tx_skb: the datagram the engine is building, or a full one that may
+ *	start a batch (kcp_session_alloc())
+ * @tx_size: the size @tx_skb was allocated for
+ * @tx_batch: full datagrams to leave as one UDP GSO skb
+ * @tx_batch_size: the size of each datagram in it
+ * @tx_batch_segs: how many it holds
+ * @tx_batches: batches sent, for KCP_INFO
  * @backlog_drops: datagrams dropped for a full backlog (bh_lock_sock)
  * @conv: the conversation id
  * @id: the session's id in its namespace (0 until it has a conversation)
@@ -105,6 +111,11 @@ struct kcp_sock {
 	union kcp_addr peer;
 	struct dst_cache dst_cache;
 	struct sk_buff *tx_skb;
+	u32 tx_size;
+	struct sk_buff *tx_batch;
+	u32 tx_batch_size;
+	u32 tx_batch_segs;
+	u64 tx_batches;
 	u64 backlog_drops;
 	u32 conv;
 	u64 id;

@@ -261,6 +261,7 @@ static void kcp_fill_info(struct kcp_sock *ks, struct kcp_info *info)
 	info->kcpi_spurious_fast = kcp->stats.retrans_spurious_fast;
 	info->kcpi_invalid_segs = kcp->stats.invalid_segs;
 	info->kcpi_snd_bytes = kcp->snd_bytes;
+	info->kcpi_gso_batches = ks->tx_batches;
 	info->kcpi_repeat_segs = kcp->stats.repeat_segs;
 	info->kcpi_dropped_segs = kcp->stats.dropped_segs;
 	info->kcpi_backlog_drops = READ_ONCE(ks->backlog_drops);

@@ -6,7 +6,8 @@
 # with 5 ms jitter, 10% reordering, 1% duplication) with the fast3
 # profile: 64 MiB as a byte stream (SOCK_STREAM) over IPv4, and 16 MiB
 # over IPv6 and as 64 KiB messages (SOCK_SEQPACKET) over both. A listener
-# whose peer never comes gives up after 60 s.
+# whose peer never comes gives up after 60 s. The bulk sender must batch
+# its datagrams (UDP GSO, kcpi_gso_batches).
 #
 #   [kcp-a] kcpcat (connect) ---veth, netem on both sides---> kcpcat -l [kcp-b]
 set -eu
@@ -28,7 +29,7 @@ transfer() {	# transfer NAME SIZE ADDR [kcpcat flags]
 	in_b kcpcat -l -w 60 -d -N "$size" "$@" "$addr" 9000 >/tmp/out &
 	sleep 0.3
 	start=$(date +%s)
-	in_a timeout 300 kcpcat "$@" "$addr" 9000 </tmp/src
+	in_a timeout 300 kcpcat -v "$@" "$addr" 9000 </tmp/src 2>/tmp/sender.err
 	wait $!
 	end=$(date +%s)
 	got=$(sha256sum </tmp/out)
@@ -40,6 +41,13 @@ transfer() {	# transfer NAME SIZE ADDR [kcpcat flags]
 }
 
 transfer "stream, IPv4, clean" 1048576 "$KCP_B_IP4"
+# a bulk sender hands the stack runs of datagrams at once (UDP GSO)
+batches=$(sed -n 's/.*GSO batches \([0-9]*\).*/\1/p' /tmp/sender.err)
+if [ "${batches:-0}" -eq 0 ]; then
+	echo "FAIL the bulk sender batched nothing: $(cat /tmp/sender.err)"
+	exit 1
+fi
+echo "ok   the bulk sender sent $batches UDP GSO batches"
 transfer "message, IPv6, clean" 1048576 "$KCP_B_IP6" -u
 
 netem a delay 20ms 5ms loss 5% duplicate 1% reorder 10%

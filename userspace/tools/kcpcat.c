@@ -263,7 +263,8 @@ int main(int argc, char **argv)
 				"retransmitted %llu (timeout %llu, fast %llu, early %llu; "
 				"needless: timeout %llu, fast/early %llu), "
 				"srtt %u ms, rto %u ms, peer window %u, "
-				"data refused %llu, repeated %llu, backlog drops %llu\n",
+				"data refused %llu, repeated %llu, backlog drops %llu, "
+				"GSO batches %llu\n",
 				(unsigned long long)info.kcpi_out_pkts,
 				(unsigned long long)info.kcpi_in_pkts,
 				(unsigned long long)info.kcpi_out_segs,
@@ -278,7 +279,8 @@ int main(int argc, char **argv)
 				info.kcpi_srtt, info.kcpi_rto, info.kcpi_rmt_wnd,
 				(unsigned long long)info.kcpi_dropped_segs,
 				(unsigned long long)info.kcpi_repeat_segs,
-				(unsigned long long)info.kcpi_backlog_drops);
+				(unsigned long long)info.kcpi_backlog_drops,
+				(unsigned long long)info.kcpi_gso_batches);
 	}
 	close(fd);
 	return 0;

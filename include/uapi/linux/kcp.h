@@ -234,6 +234,7 @@ struct kcp_info {
 	__u64	kcpi_invalid_segs;
 	__u32	kcpi_snd_bytes;		/* payload not yet acknowledged */
 	__u32	kcpi_pad2;
+	__u64	kcpi_gso_batches;	/* runs of datagrams sent as one (UDP GSO) */
 };
 
 #endif /* _UAPI_LINUX_KCP_H */
