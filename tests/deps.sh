@@ -17,6 +17,7 @@ packages=(
 	libnl-3-dev libnl-genl-3-dev pkg-config
 	golang-go golang-github-xtaci-kcp-dev
 	gnuplot-nox
+	dkms
 )
 
 missing=()
