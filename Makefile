@@ -15,6 +15,8 @@
 #   make dkms-add        the module's sources at /usr/src/kcp-<version> for
 #                        dkms; dkms-install also builds and installs them
 #                        for every kernel with headers
+#   make check-mips      kcp.ko and the tools on 32-bit big-endian MIPS (malta,
+#                        HZ=100) under QEMU
 #   make bench           kcp.ko beside kcp-go and TCP in a VM: bench/results/
 #                        (BENCH_KERNEL=6.12 for the other guest kernel)
 #
@@ -74,6 +76,9 @@ BENCH_KERNEL ?= 6.1
 bench: deps
 	tests/bench/run --kernel $(BENCH_KERNEL)
 
+check-mips: deps
+	tests/vm/mips/check
+
 # modules_install puts kcp.ko in updates/, which depmod ranks above the
 # kernel's own tree. Debian's headers carry no System.map, so kbuild skips
 # depmod and we run it; with DESTDIR a package's postinst does that.
@@ -119,4 +124,4 @@ clean:
 	$(MAKE) -C tests/bench clean
 
 .PHONY: all deps module userspace kunit unit interop vm-check check demo style bench \
-	install dkms-src dkms-add dkms-install print-kdir clean
+	check-mips install dkms-src dkms-add dkms-install print-kdir clean

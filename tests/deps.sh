@@ -18,6 +18,7 @@ packages=(
 	golang-go golang-github-xtaci-kcp-dev
 	gnuplot-nox
 	dkms
+	gcc-mips-linux-gnu libc6-dev-mips-cross qemu-system-mips
 )
 
 missing=()
