@@ -16,7 +16,7 @@
 #                        dkms; dkms-install also builds and installs them
 #                        for every kernel with headers
 #   make check-mips      kcp.ko and the tools on 32-bit big-endian MIPS (malta,
-#                        HZ=100) under QEMU
+#                        HZ=100) under QEMU, and their footprint
 #   make bench           kcp.ko beside kcp-go and TCP in a VM: bench/results/
 #                        (BENCH_KERNEL=6.12 for the other guest kernel)
 #
