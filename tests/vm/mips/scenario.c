@@ -13,6 +13,8 @@
  *	BYTES of a pseudo-random stream cross 127.0.0.1:9000 from kcpcat
  *	to kcpcat -l; the received stream's length and FNV-1a hash must
  *	be the sent one's
+ *   transfer6 BYTES [KCPCAT_FLAG...]
+ *	the same over [::1]:9000
  *
  * On loopback every datagram passes lo's qdisc once, so netem on lo
  * delays and drops both directions.
@@ -111,7 +113,7 @@ static unsigned long long fnv1a(unsigned long long hash, const unsigned char *bu
 
 /* Fork kcpcat with FLAGS and the endpoint; fd_in/fd_out become 0 and 1. */
 static pid_t kcpcat(int listen, char **flags, int fd_in, int fd_out,
-		    const char *bytes)
+		    const char *bytes, const char *host)
 {
 	char *argv[32] = { "kcpcat" };
 	pid_t pid = fork();
@@ -129,7 +131,7 @@ static pid_t kcpcat(int listen, char **flags, int fd_in, int fd_out,
 	}
 	while (*flags && n < 28)
 		argv[n++] = *flags++;
-	argv[n++] = "127.0.0.1";
+	argv[n++] = (char *)host;
 	argv[n++] = "9000";
 	argv[n] = NULL;
 	dup2(fd_in, 0);
@@ -139,7 +141,7 @@ static pid_t kcpcat(int listen, char **flags, int fd_in, int fd_out,
 	_exit(127);
 }
 
-static int run_transfer(const char *bytes, char **flags)
+static int run_transfer(const char *host, const char *bytes, char **flags)
 {
 	unsigned long long size = strtoull(bytes, NULL, 0), want = FNV_START, got = FNV_START;
 	unsigned long long state = 0x9e3779b97f4a7c15ull, count = 0, left;
@@ -153,9 +155,9 @@ static int run_transfer(const char *bytes, char **flags)
 	if (pipe2(out, O_CLOEXEC) || pipe2(in, O_CLOEXEC))
 		return perror("pipe"), 1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	listener = kcpcat(1, flags, 0, out[1], bytes);
+	listener = kcpcat(1, flags, 0, out[1], bytes, host);
 	usleep(300000);
-	client = kcpcat(0, flags, in[0], 1, bytes);
+	client = kcpcat(0, flags, in[0], 1, bytes, host);
 	writer = fork();
 	if (!writer) {
 		close(out[0]);
@@ -195,8 +197,8 @@ static int run_transfer(const char *bytes, char **flags)
 		       failed ? ", a kcpcat failed" : "");
 		return 1;
 	}
-	printf("ok   transfer: %llu bytes, hash %016llx matches (%.1f s)\n",
-	       (unsigned long long)size, (unsigned long long)got,
+	printf("ok   transfer to %s: %llu bytes, hash %016llx matches (%.1f s)\n",
+	       host, (unsigned long long)size, (unsigned long long)got,
 	       t1.tv_sec - t0.tv_sec + (t1.tv_nsec - t0.tv_nsec) / 1e9);
 	return 0;
 }
@@ -206,9 +208,11 @@ static int step(int argc, char **argv)
 	if (argc == 4 && !strcmp(argv[0], "netem"))
 		return set_netem(argv[1], atof(argv[2]), atoi(argv[3]));
 	if (argc >= 2 && !strcmp(argv[0], "transfer"))
-		return run_transfer(argv[1], argv + 2);
+		return run_transfer("127.0.0.1", argv[1], argv + 2);
+	if (argc >= 2 && !strcmp(argv[0], "transfer6"))
+		return run_transfer("::1", argv[1], argv + 2);
 	fprintf(stderr, "usage: kcp_mips_scenario STEP [+ STEP]...\n"
-		"  STEP: netem DEV LOSS%% DELAY_MS | transfer BYTES [KCPCAT_FLAG...]\n");
+		"  STEP: netem DEV LOSS%% DELAY_MS | transfer[6] BYTES [KCPCAT_FLAG...]\n");
 	return 2;
 }
 
