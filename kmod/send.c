@@ -6,6 +6,7 @@
  */
 #include <linux/errno.h>
 #include <linux/math.h>
+#include <linux/math64.h>
 #include <linux/limits.h>
 #include <linux/minmax.h>
 #include <linux/slab.h>
@@ -315,8 +316,9 @@ static void kcp_flush_probes(struct kcp_engine *kcp)
 
 static u64 kcp_pace_credit(const struct kcp_engine *kcp, u32 now)
 {
-	u64 rate = (u64)kcp_engine_send_window(kcp) * KCP_PACE_UNIT /
-		   max_t(u32, kcp->rx_srtt, 1);
+	/* div_u64: 32-bit kernels have no 64-bit '/' (no libgcc) */
+	u64 rate = div_u64((u64)kcp_engine_send_window(kcp) * KCP_PACE_UNIT,
+			   max_t(u32, kcp->rx_srtt, 1));
 	u64 cap = max_t(u64, KCP_PACE_BURST * KCP_PACE_UNIT, 2 * rate);
 	s32 elapsed = kcp_diff(now, kcp->pace_ts);
 

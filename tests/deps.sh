@@ -17,6 +17,8 @@ packages=(
 	libnl-3-dev libnl-genl-3-dev pkg-config
 	golang-go golang-github-xtaci-kcp-dev
 	gnuplot-nox
+	dkms
+	gcc-mips-linux-gnu libc6-dev-mips-cross qemu-system-mips
 )
 
 missing=()

@@ -51,6 +51,10 @@ typedef unsigned int gfp_t;
 #define max_t(t, a, b)	((t)(a) > (t)(b) ? (t)(a) : (t)(b))
 #define clamp_t(t, v, lo, hi)	min_t(t, max_t(t, v, lo), hi)
 #define DIV_ROUND_UP(n, d)	(((n) + (d) - 1) / (d))
+static inline uint64_t div_u64(uint64_t dividend, uint32_t divisor)
+{
+	return dividend / divisor;
+}
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 #define container_of(ptr, type, member) \

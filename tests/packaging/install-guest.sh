@@ -1,0 +1,26 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT OR GPL-2.0
+#
+# Inside a guest booted with the kcp.ko that dkms built (tests/vm/run
+# --module): that module works, then the one `make install` staged loads
+# the way users load it, by name through modprobe and depmod's index.
+set -eu
+grep -q '^kcp ' /proc/modules
+/add/kcp_api_test socket_types echo_and_names seqpacket_boundaries
+echo "ok   dkms's kcp.ko: socket API basics"
+
+# The sockets closed above hold the module until an RCU grace period ends.
+tries=0
+until rmmod kcp 2>/dev/null; do
+	tries=$((tries + 1))
+	[ $tries -lt 50 ] || { echo "kcp.ko did not unload"; exit 1; }
+	sleep 0.1
+done
+dir=/lib/modules/$(uname -r)/updates
+mkdir -p "$dir"
+cp /add/kcp.ko* "$dir/"
+depmod
+modprobe kcp
+grep -q '^kcp ' /proc/modules
+/add/kcp_api_test echo_and_names
+echo "ok   make install's kcp.ko: modprobe kcp, echo over a socket"

@@ -1,0 +1,45 @@
+# SPDX-License-Identifier: MIT OR GPL-2.0
+# Sourced by tests/vm/run and tests/vm/mips/run: what a guest's kernel log
+# says about the run, the same for every architecture.
+
+print_log() {
+	local log=$1 kver=$2
+
+	echo "---- kernel log ($kver) ----" >&2
+	tr -d '\r' <"$log" >&2
+	echo "---- end of kernel log ----" >&2
+}
+
+# vm_verdict LOG KVER TIMEOUT QEMU_STATUS VERBOSE: exit with the command's
+# status, or 124 (hung) / 125 (the kernel reported trouble, or no status).
+vm_verdict() {
+	local log=$1 kver=$2 timeout=$3 qemu_status=$4 verbose=$5 trouble status
+
+	if [ $qemu_status -eq 124 ] || [ $qemu_status -eq 137 ]; then
+		print_log "$log" "$kver"
+		echo "run: the guest did not finish within ${timeout}s" >&2
+		exit 124
+	fi
+	# A kernel in trouble: WARN_ON, BUG, oops, lockdep, hung task, UBSAN,
+	# KFENCE ("BUG: KFENCE: ..."), and SLUB's reports of a corrupted or leaked
+	# object ("BUG kmalloc-64 (Tainted: ...): Right Redzone overwritten").
+	# Anywhere in the log, a task dump included; only "Call Trace:", which
+	# every task in a dump prints, counts before the dump alone.
+	trouble='WARNING:|(^|[^A-Z_])BUG[: ]|Oops|Kernel panic|general protection fault'
+	trouble="$trouble|UBSAN:|KFENCE:|KASAN:|kmemleak:.*new suspected|blocked for more than"
+	if tr -d '\r' <"$log" | grep -a -q -E "$trouble" ||
+	   sed '/sysrq: Show Blocked State/,$d' "$log" | grep -a -q 'Call Trace:'; then
+		print_log "$log" "$kver"
+		echo "run: the kernel reported an error:" >&2
+		tr -d '\r' <"$log" | grep -a -E "$trouble" | head -n 5 >&2
+		exit 125
+	fi
+	status=$(tr -d '\r' <"$log" | sed -n 's/^KCP_VM_EXIT=\([0-9]*\)$/\1/p' | tail -n 1)
+	if [ -z "$status" ]; then
+		print_log "$log" "$kver"
+		echo "run: the guest stopped without reporting COMMAND's status (qemu exit $qemu_status)" >&2
+		exit 125
+	fi
+	[ "$verbose" = 1 ] && print_log "$log" "$kver"
+	exit "$status"
+}
