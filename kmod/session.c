@@ -510,10 +510,20 @@ struct kcp_sock *kcp_session_spawn(struct kcp_sock *listener,
 	sk->sk_backlog_rcv = lsk->sk_backlog_rcv;
 	sk->sk_rcvbuf = READ_ONCE(lsk->sk_rcvbuf);
 	sk->sk_sndbuf = READ_ONCE(lsk->sk_sndbuf);
+	/* what a TCP child inherits from its listener, it does too */
+	sk->sk_mark = READ_ONCE(lsk->sk_mark);
+	sk->sk_bound_dev_if = READ_ONCE(lsk->sk_bound_dev_if);
+	sk->sk_priority = READ_ONCE(lsk->sk_priority);
+	sk->sk_lingertime = READ_ONCE(lsk->sk_lingertime);
+	sock_valbool_flag(sk, SOCK_LINGER, sock_flag(lsk, SOCK_LINGER));
+	sock_valbool_flag(sk, SOCK_KEEPOPEN, sock_flag(lsk, SOCK_KEEPOPEN));
 	sock_set_flag(sk, SOCK_RCU_FREE);
 
 	ks = kcp_sk(sk);
 	kcp_session_init(ks);
+	ks->keepalive.idle = READ_ONCE(listener->keepalive.idle);
+	ks->keepalive.intvl = READ_ONCE(listener->keepalive.intvl);
+	ks->keepalive.cnt = READ_ONCE(listener->keepalive.cnt);
 	ks->cfg = listener->cfg;
 	ks->profile = listener->profile;
 	ks->peer = *from;

@@ -221,6 +221,35 @@ static void keepalive_options(void)
 	close(fd);
 }
 
+/* An accepted socket inherits what a TCP child does from its listener. */
+static void accepted_inherit(void)
+{
+	struct sockaddr_kcp a = addr4("127.0.0.1", next_port++, 0);
+	int l = sock_of(SOCK_STREAM), c = sock_of(SOCK_STREAM), s, v;
+	struct linger lg = { 0 };
+	socklen_t len = sizeof(v);
+	char x;
+
+	set_int(l, SOL_SOCKET, SO_KEEPALIVE, 1);
+	set_int(l, SOL_KCP, KCP_KEEPIDLE, 9);
+	set_int(l, SOL_SOCKET, SO_MARK, 5);
+	set_linger(l, 1, 3);
+	EXPECT(!bind(l, (struct sockaddr *)&a, sizeof(a)) && !listen(l, 1));
+	EXPECT(!connect(c, (struct sockaddr *)&a, sizeof(a)));
+	EXPECT(send(c, "x", 1, 0) == 1);
+	s = accept(l, NULL, NULL);
+	EXPECT(s >= 0 && recv(s, &x, 1, 0) == 1);
+	EXPECT(!getsockopt(s, SOL_SOCKET, SO_KEEPALIVE, &v, &len) && v == 1);
+	EXPECT(!getsockopt(s, SOL_KCP, KCP_KEEPIDLE, &v, &len) && v == 9);
+	EXPECT(!getsockopt(s, SOL_SOCKET, SO_MARK, &v, &len) && v == 5);
+	len = sizeof(lg);
+	EXPECT(!getsockopt(s, SOL_SOCKET, SO_LINGER, &lg, &len) &&
+	       lg.l_onoff && lg.l_linger == 3);
+	close(s);
+	close(c);
+	close(l);
+}
+
 /* Idle 1 s, then 2 probes 1 s apart: a silent peer is dead after ~3 s. */
 static double keepalive_silence(bool peer_answers)
 {
@@ -297,6 +326,7 @@ static const struct test_case cases[] = {
 	{ "linger_expires", linger_expires },
 	{ "shutdown_semantics", shutdown_semantics },
 	{ "keepalive_options", keepalive_options },
+	{ "accepted_inherit", accepted_inherit },
 	{ "keepalive", keepalive },
 	{ "rebind_at_once", rebind_at_once },
 };
