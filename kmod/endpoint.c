@@ -331,25 +331,25 @@ retry:
 	ep->uid = uid;
 	spin_lock_init(&ep->lock);
 	err = rhashtable_init(&ep->sessions, &kcp_session_params);
-	if (err) {
-		put_net(ep->net);
-		kfree(ep);
-		return err;
-	}
+	if (err)
+		goto err_free;
 	INIT_WORK(&ep->release_work, kcp_endpoint_release);
 
 	err = kcp_endpoint_open(ep, addr);
-	if (err) {
-		rhashtable_destroy(&ep->sessions);
-		put_net(ep->net);
-		kfree(ep);
-		return err;
-	}
+	if (err)
+		goto err_sessions;
 	spin_lock_bh(&kcp_endpoints_lock);
 	list_add(&ep->node, &kcp_endpoints);
 	spin_unlock_bh(&kcp_endpoints_lock);
 	*out = ep;
 	return 0;
+
+err_sessions:
+	rhashtable_destroy(&ep->sessions);
+err_free:
+	put_net(ep->net);
+	kfree(ep);
+	return err;
 }
 
 /**

@@ -69,6 +69,12 @@ static void kcp_keepalive_check(struct kcp_sock *ks, u32 now)
 	kcp_engine_ask_window(ks->kcp);
 }
 
+/* The peer has acknowledged everything sent. */
+static bool kcp_delivered(const struct kcp_sock *ks)
+{
+	return !kcp_engine_waitsnd(ks->kcp);
+}
+
 /* Everything sent was acknowledged: linger a moment, then go. */
 static void kcp_orphan_delivered(struct kcp_sock *ks, u32 now)
 {
@@ -95,8 +101,7 @@ void kcp_lifecycle_check(struct kcp_sock *ks, u32 now)
 	if (test_bit(KCP_ORPHAN, &ks->flags)) {
 		if (!kcp_before(now, ks->deadline))
 			kcp_session_halt(ks, 0);
-		else if (sk->sk_state == TCP_FIN_WAIT1 &&
-			 !kcp_engine_waitsnd(ks->kcp))
+		else if (sk->sk_state == TCP_FIN_WAIT1 && kcp_delivered(ks))
 			kcp_orphan_delivered(ks, now);
 		return;
 	}
@@ -121,11 +126,6 @@ bool kcp_lifecycle_due(const struct kcp_sock *ks, u32 *when)
 		return true;
 	}
 	return false;
-}
-
-static bool kcp_delivered(const struct kcp_sock *ks)
-{
-	return !kcp_engine_waitsnd(ks->kcp);
 }
 
 /*

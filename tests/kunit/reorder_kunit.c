@@ -18,10 +18,11 @@
  * 0 is lost and @acked of the others (1, 2, ...) arrive at t=20, are
  * acknowledged in datagrams of two ACKs each, and their ACKs are back at
  * t=40: RTT samples of 39 down to 40 - @acked ms, every ACK datagram
- * skipping segment 0, which has been held back in @lost.
+ * skipping segment 0, which has been held back in @lost. Both engines
+ * run with cfg.reorder_tolerant set to @tolerant.
  */
-static struct manual *reorder_setup(struct kunit *test, u32 n, u32 acked,
-				    u8 *lost, u32 *lost_len)
+static struct manual *reorder_setup(struct kunit *test, bool tolerant, u32 n,
+				    u32 acked, u8 *lost, u32 *lost_len)
 {
 	struct kcp_config cfg;
 	struct manual *m;
@@ -34,7 +35,7 @@ static struct manual *reorder_setup(struct kunit *test, u32 n, u32 acked,
 	cfg.write_delay = false;
 	cfg.resend = 2;
 	cfg.early_retransmit = false;
-	cfg.reorder_tolerant = true;
+	cfg.reorder_tolerant = tolerant;
 	m = manual_init(test, &cfg);
 	for (i = 0; i < n; i++) {
 		KUNIT_ASSERT_EQ(test, kcp_engine_send_buf(m->side[0].kcp,
@@ -63,7 +64,7 @@ static void reorder_waits_for_window(struct kunit *test)
 	u32 lost_len, when, due;
 	struct manual *m;
 
-	m = reorder_setup(test, 8, 4, lost, &lost_len);
+	m = reorder_setup(test, true, 8, 4, lost, &lost_len);
 	kcp = m->side[0].kcp;
 	KUNIT_ASSERT_GE(test, list_first_entry(&kcp->snd_buf, struct kcp_seg,
 					       node)->fastack, 2u);
@@ -97,7 +98,7 @@ static void reorder_thin_stream_does_not_wait(struct kunit *test)
 	struct manual *m;
 	u8 lost[64];
 
-	m = reorder_setup(test, 5, 4, lost, &lost_len);
+	m = reorder_setup(test, true, 5, 4, lost, &lost_len);
 	KUNIT_ASSERT_LT(test, m->side[0].kcp->nsnd_buf, (u32)KCP_THIN_STREAM);
 	KUNIT_EXPECT_EQ(test, m->side[0].kcp->stats.retrans_fast, 1ull);
 	KUNIT_EXPECT_EQ(test, m->side[0].n, 1u);
@@ -108,26 +109,13 @@ static void reorder_thin_stream_does_not_wait(struct kunit *test)
 static void reorder_off_is_stock(struct kunit *test)
 {
 	struct kcp_config cfg;
+	u32 lost_len;
 	struct manual *m;
-	u32 i;
+	u8 lost[64];
 
 	kcp_config_init(&cfg);
-	KUNIT_ASSERT_FALSE(test, cfg.reorder_tolerant);
-	cfg.mtu = 50;
-	cfg.interval = 10;
-	cfg.nc = true;
-	cfg.write_delay = false;
-	cfg.resend = 2;
-	cfg.early_retransmit = false;
-	m = manual_init(test, &cfg);
-	for (i = 0; i < 8; i++) {
-		kcp_engine_send_buf(m->side[0].kcp, "0123456789", 10, GFP_KERNEL);
-		kcp_engine_update(m->side[0].kcp, i);
-	}
-	m->side[0].n = 5;
-	manual_carry(m, 0, 20, 0);
-	kcp_engine_update(m->side[1].kcp, 20);
-	manual_carry(m, 1, 40, -1);
+	KUNIT_ASSERT_FALSE(test, cfg.reorder_tolerant);	/* ikcp's default */
+	m = reorder_setup(test, false, 8, 4, lost, &lost_len);
 	KUNIT_EXPECT_EQ(test, m->side[0].kcp->stats.retrans_fast, 1ull);
 	manual_destroy(m);
 }
@@ -144,7 +132,7 @@ static void reorder_dead_link_counts_blind_sends(struct kunit *test)
 	struct manual *m;
 	u8 lost[64];
 
-	m = reorder_setup(test, 5, 4, lost, &lost_len);
+	m = reorder_setup(test, true, 5, 4, lost, &lost_len);
 	kcp = m->side[0].kcp;
 	kcp->cfg.dead_link = 2;
 	seg = list_first_entry(&kcp->snd_buf, struct kcp_seg, node);

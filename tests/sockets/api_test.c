@@ -465,13 +465,6 @@ static void slow_reader(void)
 	close_pair(&p);
 }
 
-static void set_linger_zero(int fd)
-{
-	struct linger l = { .l_onoff = 1 };
-
-	EXPECT(!setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l)));
-}
-
 /*
  * A peer that hears and never answers: a plain UDP socket bound to the
  * port, so that no ICMP port unreachable ends the session early.
@@ -570,7 +563,7 @@ static void send_timeout(void)
 		EXPECT(n != 0);
 	}
 	EXPECT(hit && waited >= 0.15);	/* the refused send waited first */
-	set_linger_zero(fd);		/* nobody will take what is queued */
+	set_linger(fd, 1, 0);		/* nobody will take what is queued */
 	close(fd);
 	close(sink);
 }

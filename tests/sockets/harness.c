@@ -64,6 +64,20 @@ void close_pair(struct pair *p)
 	close(p->listener);
 }
 
+/* setsockopt() of an int, expected to succeed. */
+void set_int(int fd, int level, int opt, int val)
+{
+	EXPECT(!setsockopt(fd, level, opt, &val, sizeof(val)));
+}
+
+/* SO_LINGER, expected to succeed. */
+void set_linger(int fd, int on, int secs)
+{
+	struct linger l = { .l_onoff = on, .l_linger = secs };
+
+	EXPECT(!setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l)));
+}
+
 double now_s(void)
 {
 	struct timespec t;

@@ -45,6 +45,8 @@ struct test_case {
 struct sockaddr_kcp addr4(const char *ip, int port, uint32_t conv);
 int sock_of(int type);
 struct pair connect_pair(int type, uint32_t conv);
+void set_int(int fd, int level, int opt, int val);
+void set_linger(int fd, int on, int secs);
 void close_pair(struct pair *p);
 double now_s(void);
 int run_cases(int argc, char **argv, const struct test_case *cases,

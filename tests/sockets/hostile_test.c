@@ -165,7 +165,6 @@ static void empty_sends(void)
 	struct sockaddr_kcp a = { .kcp_family = family };
 	socklen_t len = sizeof(sndbuf);
 	struct kcp_info i;
-	struct linger l = { .l_onoff = 1 };
 
 	a.kcp_udp.sin = self;
 	EXPECT(!connect(fd, (struct sockaddr *)&a, sizeof(a)));
@@ -180,7 +179,7 @@ static void empty_sends(void)
 	EXPECT(i.kcpi_snd_mem >= (uint32_t)sndbuf / 2);
 	EXPECT(i.kcpi_snd_mem <= (uint32_t)sndbuf + 4096);
 	EXPECT(!ioctl(fd, SIOCOUTQ, &n) && n == 0);	/* no payload */
-	EXPECT(!setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l)));
+	set_linger(fd, 1, 0);
 	close(fd);
 	close(peer);
 }

@@ -28,18 +28,6 @@ static unsigned char pattern(size_t i)
 	return (i * 7 + i / 4093) % 251;
 }
 
-static void set_int(int fd, int level, int opt, int val)
-{
-	EXPECT(!setsockopt(fd, level, opt, &val, sizeof(val)));
-}
-
-static void set_linger(int fd, int on, int secs)
-{
-	struct linger l = { .l_onoff = on, .l_linger = secs };
-
-	EXPECT(!setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l)));
-}
-
 /*
  * A child connects to @port, writes BULK bytes of the pattern, closes
  * (with SO_LINGER @linger_secs unless negative) and reports over @report
