@@ -139,12 +139,19 @@ struct sockaddr_kcp {
  *                      in one burst (bursts of 16 segments at most, or two
  *                      milliseconds' worth), so that a receiver's socket
  *                      buffer is not overrun
- *   KCP_PROFILE        a NUL-terminated name (set) of a built-in profile
- *                      that sets the tunables above at once (all but
- *                      "ikcp" send at once: KCP_ACK_DELAY 1,
- *                      KCP_WRITE_DELAY 0, KCP_PACING 1); getsockopt
- *                      returns the name last set ("default" at first).
- *                      Unknown names fail with ENOENT.
+ *   KCP_PROFILE        a NUL-terminated name (set) of a profile that sets
+ *                      the tunables above, keepalive and the buffer sizes
+ *                      at once: a built-in one (all but "ikcp" send at
+ *                      once: KCP_ACK_DELAY 1, KCP_WRITE_DELAY 0,
+ *                      KCP_PACING 1) or one the namespace's administrator
+ *                      defined (<linux/kcp_netlink.h>, kcpctl profile).
+ *                      getsockopt returns the name last set; a new socket
+ *                      starts from the namespace's default profile
+ *                      ("default" unless kcpctl changed it). Unknown
+ *                      names fail with ENOENT; with the namespace's
+ *                      restrict_tunables setting, a profile turning
+ *                      congestion control off or the RTO floor below
+ *                      30 ms fails with EPERM without CAP_NET_ADMIN.
  *   KCP_KEEPIDLE       1..32767 s (default 30): with SO_KEEPALIVE, how long
  *                      the peer may be silent before the first probe
  *   KCP_KEEPINTVL      1..32767 s (default 5): between probes
@@ -235,6 +242,7 @@ struct kcp_info {
 	__u32	kcpi_snd_bytes;		/* payload not yet acknowledged */
 	__u32	kcpi_pad2;
 	__u64	kcpi_gso_batches;	/* runs of datagrams sent as one (UDP GSO) */
+	char	kcpi_profile[KCP_PROFILE_NAME_MAX];	/* as KCP_PROFILE reads */
 };
 
 #endif /* _UAPI_LINUX_KCP_H */
