@@ -25,6 +25,7 @@
 #include "endpoint.h"
 #include "lifecycle.h"
 #include "net.h"
+#include "netlink.h"
 #include "session.h"
 #include "segment.h"
 #include "sock.h"
@@ -343,6 +344,7 @@ void kcp_session_rcv(struct kcp_sock *ks, struct sk_buff *skb)
 				  READ_ONCE(sk->sk_sndbuf))) {
 		/* a slow syscall: a lost datagram, counted for KCP_INFO */
 		WRITE_ONCE(ks->backlog_drops, ks->backlog_drops + 1);
+		kcp_net_count(sock_net(sk), KCP_STAT_A_BACKLOG_DROPS, 1);
 		kfree_skb(skb);
 	}
 	bh_unlock_sock(sk);
@@ -494,14 +496,17 @@ struct kcp_sock *kcp_session_spawn(struct kcp_sock *listener,
 
 	if (kcp_hdr_decode(&hdr, skb->data, skb->len) ||
 	    hdr.cmd != KCP_CMD_PUSH || hdr.sn != 0 ||
-	    READ_ONCE(lsk->sk_state) != TCP_LISTEN ||
-	    /* as TCP's sk_acceptq_is_full(): listen(fd, 0) still takes one */
-	    READ_ONCE(listener->accept_len) > READ_ONCE(lsk->sk_max_ack_backlog))
+	    READ_ONCE(lsk->sk_state) != TCP_LISTEN)
+		goto drop;
+	/* as TCP's sk_acceptq_is_full(): listen(fd, 0) still takes one */
+	if (READ_ONCE(listener->accept_len) > READ_ONCE(lsk->sk_max_ack_backlog)) {
+		kcp_net_count(sock_net(lsk), KCP_STAT_A_LISTEN_OVERFLOWS, 1);
 		return NULL;
+	}
 
 	sk = sk_alloc(sock_net(lsk), lsk->sk_family, GFP_ATOMIC, lsk->sk_prot, 0);
 	if (!sk)
-		return NULL;
+		goto drop;
 	sock_init_data(NULL, sk);
 	security_sk_clone(lsk, sk);	/* LSM labels, as inet's accept path */
 	sk->sk_type = lsk->sk_type;
@@ -525,16 +530,19 @@ struct kcp_sock *kcp_session_spawn(struct kcp_sock *listener,
 	ks->keepalive.intvl = READ_ONCE(listener->keepalive.intvl);
 	ks->keepalive.cnt = READ_ONCE(listener->keepalive.cnt);
 	ks->cfg = listener->cfg;
-	ks->profile = listener->profile;
+	strscpy(ks->profile, listener->profile, sizeof(ks->profile));
 	ks->peer = *from;
 	ks->conv = conv;
 	ks->ep = listener->ep;
 	refcount_inc(&ks->ep->refs);
 	if (kcp_session_start(ks, GFP_ATOMIC)) {
 		sk_free(sk);	/* the destructor drops the endpoint */
-		return NULL;
+		goto drop;
 	}
 	sk->sk_state = TCP_ESTABLISHED;
+	sk->sk_uid = lsk->sk_uid;	/* the owner, until accept() grafts it */
+	ks->passive = true;
+	kcp_session_opened(ks, KCP_STAT_A_PASSIVE_OPENS);
 
 	spin_lock(&listener->accept_lock);
 	list_add_tail(&ks->accept_node, &listener->accept_queue);
@@ -544,6 +552,38 @@ struct kcp_sock *kcp_session_spawn(struct kcp_sock *listener,
 
 	sock_hold(sk);
 	return ks;
+
+drop:
+	kcp_net_count(sock_net(lsk), KCP_STAT_A_LISTEN_DROPS, 1);
+	return NULL;
+}
+
+/**
+ * kcp_session_opened() - count and announce a session that just started
+ * @ks: the session, established
+ * @how: KCP_STAT_A_ACTIVE_OPENS or KCP_STAT_A_PASSIVE_OPENS
+ */
+void kcp_session_opened(struct kcp_sock *ks, enum kcp_stat_attr how)
+{
+	kcp_net_count(sock_net(&ks->sk), how, 1);
+	kcp_nl_session_event(ks, KCP_NL_CMD_SESSION_OPENED, 0);
+}
+
+/**
+ * kcp_session_abort() - end a live session at once (an administrator's
+ * KCP_NL_CMD_CLOSE_SESSION, SO_LINGER 0)
+ * @ks: the session; the caller holds a reference and the socket lock
+ * @err: what its owner is told, 0 for nothing
+ *
+ * Return: 0, or -ENOENT if it had already ended.
+ */
+int kcp_session_abort(struct kcp_sock *ks, int err)
+{
+	if (!kcp_session_live(ks))
+		return -ENOENT;
+	kcp_net_count(sock_net(&ks->sk), KCP_STAT_A_ABORTS, 1);
+	kcp_session_halt(ks, err);
+	return 0;
 }
 
 /**
@@ -578,6 +618,7 @@ static void kcp_session_refused_locked(struct kcp_sock *ks)
 		WRITE_ONCE(ks->sk.sk_err_soft, ECONNREFUSED);
 		return;
 	}
+	kcp_net_count(sock_net(&ks->sk), KCP_STAT_A_ICMP_UNREACH, 1);
 	kcp_session_halt(ks, ECONNREFUSED);
 }
 

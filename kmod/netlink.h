@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT OR GPL-2.0 */
+#ifndef _KCP_NETLINK_H
+#define _KCP_NETLINK_H
+
+#include <uapi/linux/kcp_netlink.h>
+#include <linux/types.h>
+#include <net/genetlink.h>
+
+struct kcp_sock;
+struct net;
+
+int kcp_nl_init(void);
+void kcp_nl_exit(void);
+void kcp_nl_session_event(struct kcp_sock *ks, u8 cmd, int reason);
+void kcp_nl_profile_event(struct net *net, const char *name, u32 action);
+
+/* Between netlink.c, the family, and nl_session.c, its sessions. */
+extern struct genl_family kcp_nl_family;
+extern const struct nla_policy kcp_nl_session_policy[KCP_SESSION_A_MAX + 1];
+void kcp_nl_multicast(struct net *net, struct sk_buff *msg);
+bool kcp_nl_has_listeners(struct net *net);
+int kcp_nl_get_session(struct sk_buff *skb, struct genl_info *info);
+int kcp_nl_dump_sessions_start(struct netlink_callback *cb);
+int kcp_nl_dump_sessions(struct sk_buff *skb, struct netlink_callback *cb);
+int kcp_nl_dump_sessions_done(struct netlink_callback *cb);
+int kcp_nl_close_session(struct sk_buff *skb, struct genl_info *info);
+
+#endif /* _KCP_NETLINK_H */
