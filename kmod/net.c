@@ -9,6 +9,7 @@
  * hook runs: they have been closed, or their orphan timeout has run out.
  */
 #include <linux/bug.h>
+#include <linux/mm.h>
 #include <linux/percpu.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
@@ -85,6 +86,45 @@ void kcp_net_del(struct kcp_sock *ks)
 	kcp_stats_add(&kn->ended, &ks->kcp->stats);
 	kn->ended_gso_batches += ks->tx_batches;
 	spin_unlock_bh(&kn->lock);
+}
+
+/**
+ * kcp_net_mem_state() - where a namespace stands against its memory limit
+ * @net: the namespace
+ *
+ * Return: KCP_MEM_NORMAL, KCP_MEM_PRESSURE or KCP_MEM_LIMIT.
+ */
+enum kcp_mem_state kcp_net_mem_state(const struct net *net)
+{
+	struct kcp_net *kn = kcp_net(net);
+	long mem = atomic_long_read(&kn->mem);
+	unsigned long max = READ_ONCE(kn->mem_max);
+
+	if (mem >= (long)max)
+		return KCP_MEM_LIMIT;
+	if (mem >= (long)(max / 4 * 3))
+		return KCP_MEM_PRESSURE;
+	return KCP_MEM_NORMAL;
+}
+
+/**
+ * kcp_net_mem_charge() - a session now holds @held bytes
+ * @ks: the session, locked (or being destroyed, with @held 0)
+ * @held: its engine's send and receive memory
+ *
+ * The namespace's sum moves in pages, so that a bulk transfer touches the
+ * shared counter every few datagrams rather than on each; an idle session,
+ * holding nothing, is charged nothing.
+ */
+void kcp_net_mem_charge(struct kcp_sock *ks, u32 held)
+{
+	u32 charge = round_up(held, PAGE_SIZE);
+
+	if (charge == ks->mem_charged)
+		return;
+	atomic_long_add((long)charge - (long)ks->mem_charged,
+			&kcp_net(sock_net(&ks->sk))->mem);
+	ks->mem_charged = charge;
 }
 
 /**
@@ -190,6 +230,12 @@ static int __net_init kcp_net_init_ns(struct net *net)
 	atomic_set(&kn->orphans, 0);
 	kn->orphan_max = KCP_ORPHAN_MAX_DEFAULT;
 	kn->orphan_timeout = KCP_ORPHAN_TIMEOUT_DEFAULT;
+	atomic_long_set(&kn->mem, 0);
+	/* as tcp_mem's ceiling scales with memory: a sixteenth of it */
+	kn->mem_max = max_t(unsigned long, totalram_pages() / 16 * PAGE_SIZE,
+			    KCP_MEM_MAX_MIN_KB * 1024UL);
+	kn->mem_max = min_t(unsigned long, kn->mem_max,
+			    KCP_MEM_MAX_MAX_KB * 1024UL);
 	kcp_profiles_init(kn);
 	return 0;
 }
@@ -201,6 +247,7 @@ static void __net_exit kcp_net_exit_ns(struct net *net)
 	/* sockets hold the namespace: none can be left */
 	WARN_ON_ONCE(!list_empty(&kn->sessions));
 	WARN_ON_ONCE(atomic_read(&kn->orphans));
+	WARN_ON_ONCE(atomic_long_read(&kn->mem));
 	kcp_profiles_exit(kn);
 	free_percpu(kn->mib);
 }

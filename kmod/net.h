@@ -39,6 +39,8 @@ struct kcp_mib {
  * @orphans: closed sessions still delivering what was sent (kcp_close())
  * @orphan_max: beyond this many, close() discards instead
  * @orphan_timeout: ms an orphan may take to deliver before it is dropped
+ * @mem: bytes the namespace's sessions hold, charged by kcp_net_mem_charge()
+ * @mem_max: the most they may hold (KCP_SETTING_A_MEM_MAX, in bytes)
  * @idle_timeout: ms an accepted session may go without a datagram (0: any)
  * @restrict_tunables: KCP_SETTING_A_RESTRICT_TUNABLES
  * @mib: the counters kept as events happen
@@ -58,6 +60,8 @@ struct kcp_net {
 	atomic_t orphans;
 	u32 orphan_max;
 	u32 orphan_timeout;
+	atomic_long_t mem;
+	unsigned long mem_max;
 	u32 idle_timeout;
 	bool restrict_tunables;
 	struct kcp_mib __percpu *mib;
@@ -75,12 +79,23 @@ struct kcp_net {
 #define KCP_ORPHAN_TIMEOUT_MIN		1000
 #define KCP_ORPHAN_TIMEOUT_MAX		3600000
 #define KCP_IDLE_TIMEOUT_MAX		86400000
+#define KCP_MEM_MAX_MIN_KB		64
+#define KCP_MEM_MAX_MAX_KB		4194304
+
+/* Where a namespace's sessions stand against its memory limit. */
+enum kcp_mem_state {
+	KCP_MEM_NORMAL,
+	KCP_MEM_PRESSURE,	/* from 3/4 of the limit: buffers stop growing */
+	KCP_MEM_LIMIT,		/* at it: no new data is taken */
+};
 
 struct kcp_net *kcp_net(const struct net *net);
 void kcp_net_add(struct kcp_sock *ks);
 void kcp_net_del(struct kcp_sock *ks);
 void kcp_net_stats(const struct net *net, u64 *out);
 u32 kcp_net_sessions(const struct net *net);
+enum kcp_mem_state kcp_net_mem_state(const struct net *net);
+void kcp_net_mem_charge(struct kcp_sock *ks, u32 held);
 bool kcp_net_orphan_get(struct kcp_net *kn);
 void kcp_net_orphan_put(struct kcp_net *kn);
 int kcp_net_init(void);

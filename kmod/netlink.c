@@ -36,12 +36,17 @@ static struct netlink_range_validation kcp_range_idle_timeout = {
 	.min = 0, .max = KCP_IDLE_TIMEOUT_MAX,
 };
 
+static struct netlink_range_validation kcp_range_mem_max = {
+	.min = KCP_MEM_MAX_MIN_KB, .max = KCP_MEM_MAX_MAX_KB,
+};
+
 static const struct nla_policy kcp_setting_policy[KCP_SETTING_A_MAX + 1] = {
 	[KCP_SETTING_A_DEFAULT_PROFILE]	  = KCP_NL_NAME,
 	[KCP_SETTING_A_ORPHAN_MAX]	  = KCP_NL_U32_RANGE(kcp_range_orphan_max),
 	[KCP_SETTING_A_ORPHAN_TIMEOUT]	  = KCP_NL_U32_RANGE(kcp_range_orphan_timeout),
 	[KCP_SETTING_A_IDLE_TIMEOUT]	  = KCP_NL_U32_RANGE(kcp_range_idle_timeout),
 	[KCP_SETTING_A_RESTRICT_TUNABLES] = KCP_NL_FLAG,
+	[KCP_SETTING_A_MEM_MAX]		  = KCP_NL_U32_RANGE(kcp_range_mem_max),
 };
 
 static const struct nla_policy kcp_policy[KCP_A_MAX + 1] = {
@@ -57,6 +62,7 @@ static const struct nla_policy kcp_policy[KCP_A_MAX + 1] = {
 	[KCP_A_SESSION]		= _NLA_POLICY_NESTED(KCP_SESSION_A_MAX,
 						     kcp_nl_session_policy),
 	[KCP_A_STATS]		= KCP_NL_READ_ONLY,
+	[KCP_A_MEMORY]		= KCP_NL_READ_ONLY,
 };
 
 /**
@@ -113,7 +119,8 @@ static int kcp_nl_put_settings(struct sk_buff *msg, struct net *net)
 	    nla_put_u32(msg, KCP_SETTING_A_IDLE_TIMEOUT,
 			READ_ONCE(kn->idle_timeout)) ||
 	    nla_put_u32(msg, KCP_SETTING_A_RESTRICT_TUNABLES,
-			READ_ONCE(kn->restrict_tunables)))
+			READ_ONCE(kn->restrict_tunables)) ||
+	    nla_put_u32(msg, KCP_SETTING_A_MEM_MAX, READ_ONCE(kn->mem_max) / 1024))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;
@@ -149,7 +156,9 @@ static int kcp_nl_get_info(struct sk_buff *skb, struct genl_info *info)
 	    kcp_nl_put_settings(msg, net) || kcp_nl_put_limits(msg) ||
 	    nla_put_u32(msg, KCP_A_SESSIONS, kcp_net_sessions(net)) ||
 	    nla_put_u32(msg, KCP_A_ORPHANS, atomic_read(&kn->orphans)) ||
-	    nla_put_u32(msg, KCP_A_PROFILES, READ_ONCE(kn->nprofiles))) {
+	    nla_put_u32(msg, KCP_A_PROFILES, READ_ONCE(kn->nprofiles)) ||
+	    nla_put_u64_64bit(msg, KCP_A_MEMORY, atomic_long_read(&kn->mem),
+			      KCP_A_PAD)) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
@@ -223,6 +232,9 @@ static int kcp_nl_set_settings(struct sk_buff *skb, struct genl_info *info)
 	a = tb[KCP_SETTING_A_RESTRICT_TUNABLES];
 	if (a)
 		WRITE_ONCE(kn->restrict_tunables, nla_get_u32(a));
+	a = tb[KCP_SETTING_A_MEM_MAX];
+	if (a)
+		WRITE_ONCE(kn->mem_max, nla_get_u32(a) * 1024UL);
 	return 0;
 }
 

@@ -141,12 +141,31 @@ static void kcp_session_tx_done(struct kcp_sock *ks)
 /* Below the send buffer, and not more than two windows queued. */
 static bool kcp_session_writable(const struct kcp_sock *ks)
 {
-	return ks->kcp->snd_mem < READ_ONCE(ks->sk.sk_sndbuf) &&
+	return kcp_session_may_queue(ks) &&
 	       kcp_engine_waitsnd(ks->kcp) < 2 * ks->kcp->cfg.snd_wnd;
 }
 
 /* Per direction: what a configured window may make the socket hold. */
 #define KCP_BUF_AUTO_MAX	(64 << 20)
+
+/**
+ * kcp_session_may_queue() - may send() queue more?
+ * @ks: a session, locked
+ *
+ * Below its send buffer, and while its namespace is at its memory limit,
+ * only if it has nothing queued: each session can still make progress,
+ * none can grow.
+ *
+ * Return: whether it may.
+ */
+bool kcp_session_may_queue(const struct kcp_sock *ks)
+{
+	u32 mem = ks->kcp->snd_mem;
+
+	if (mem >= READ_ONCE(ks->sk.sk_sndbuf))
+		return false;
+	return !mem || kcp_net_mem_state(sock_net(&ks->sk)) != KCP_MEM_LIMIT;
+}
 
 /**
  * kcp_session_size_buffers() - buffers that hold what the windows need
@@ -157,7 +176,8 @@ static bool kcp_session_writable(const struct kcp_sock *ks)
  * asks for are the ones advertised and used: the receive buffer holds
  * rcv_wnd full segments, the send buffer two send windows (one in flight,
  * one queued). They never shrink, a size set with SO_RCVBUF or SO_SNDBUF
- * stays as set, and neither grows past KCP_BUF_AUTO_MAX.
+ * stays as set, and neither grows past KCP_BUF_AUTO_MAX nor while the
+ * namespace is short of memory.
  */
 void kcp_session_size_buffers(struct kcp_sock *ks)
 {
@@ -167,6 +187,9 @@ void kcp_session_size_buffers(struct kcp_sock *ks)
 	struct sock *sk = &ks->sk;
 	int need;
 
+	/* as TCP stops growing buffers under memory pressure */
+	if (kcp_net_mem_state(sock_net(sk)) != KCP_MEM_NORMAL)
+		return;
 	if (!(sk->sk_userlocks & SOCK_RCVBUF_LOCK)) {
 		need = min_t(u64, cfg->rcv_wnd * seg, KCP_BUF_AUTO_MAX);
 		if (need > sk->sk_rcvbuf)
@@ -236,6 +259,7 @@ static void kcp_session_after(struct kcp_sock *ks)
 
 	kcp_lifecycle_check(ks, now);
 	kcp_session_tx_done(ks);
+	kcp_net_mem_charge(ks, ks->kcp->snd_mem + ks->kcp->rcv_mem);
 	if (test_bit(KCP_HALTED, &ks->flags))
 		return;
 	kcp_session_publish(ks);
@@ -315,12 +339,29 @@ void kcp_session_kick(struct kcp_sock *ks)
 	kcp_session_after(ks);
 }
 
+/*
+ * What the engine may hold of received data: the receive buffer, and while
+ * the namespace is at its memory limit, no more than it holds already (the
+ * engine still takes the one segment a waiting reader needs).
+ */
+static void kcp_session_rcv_limit(struct kcp_sock *ks)
+{
+	struct kcp_engine *kcp = ks->kcp;
+	u32 limit = READ_ONCE(ks->sk.sk_rcvbuf);
+
+	if (kcp_net_mem_state(sock_net(&ks->sk)) == KCP_MEM_LIMIT) {
+		limit = min_t(u32, limit, max_t(u32, kcp->rcv_mem, 1));
+		kcp_net_count(sock_net(&ks->sk), KCP_STAT_A_MEM_LIMITED, 1);
+	}
+	kcp->cfg.rcv_limit = limit;
+}
+
 static void kcp_session_process(struct kcp_sock *ks, struct sk_buff *skb)
 {
 	if (kcp_session_live(ks)) {
 		ks->keepalive.last_rx = kcp_clock_ms();
 		ks->keepalive.probes = 0;
-		ks->kcp->cfg.rcv_limit = READ_ONCE(ks->sk.sk_rcvbuf);
+		kcp_session_rcv_limit(ks);
 		kcp_engine_input(ks->kcp, skb->data, skb->len, kcp_clock_ms(),
 				 GFP_ATOMIC);
 		kcp_session_after(ks);

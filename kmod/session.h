@@ -12,6 +12,7 @@ union kcp_addr;
 
 void kcp_session_init(struct kcp_sock *ks);
 void kcp_session_size_buffers(struct kcp_sock *ks);
+bool kcp_session_may_queue(const struct kcp_sock *ks);
 int kcp_session_start(struct kcp_sock *ks, gfp_t gfp);
 void kcp_session_stop(struct kcp_sock *ks);
 void kcp_session_kick(struct kcp_sock *ks);

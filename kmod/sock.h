@@ -91,6 +91,7 @@ struct kcp_keepalive {
  * @key: (peer, conv), the key of @ep's session table
  * @node: in @ep's session table
  * @hashed: in it (changed under the socket lock)
+ * @mem_charged: what its namespace counts it as holding (kcp_net_mem_charge())
  * @passive: a listener created it (the namespace's idle timeout applies)
  * @timer: drives the engine at the times kcp_engine_check() gives
  * @flags: KCP_DEFER_TIMER, KCP_HALTED, KCP_ORPHAN
@@ -126,6 +127,7 @@ struct kcp_sock {
 	struct rhash_head node;
 	bool hashed;
 	bool passive;
+	u32 mem_charged;
 	struct hrtimer timer;
 	unsigned long flags;
 	u32 deadline;

@@ -18,7 +18,7 @@
  *
  *   KCP_NL_CMD_GET_INFO      do: KCP_A_VERSION, KCP_A_FAMILY, KCP_A_SETTINGS,
  *                         KCP_A_LIMITS, KCP_A_SESSIONS, KCP_A_ORPHANS,
- *                         KCP_A_PROFILES
+ *                         KCP_A_PROFILES, KCP_A_MEMORY
  *   KCP_NL_CMD_GET_PROFILE   do with KCP_A_PROFILE { NAME }: that profile;
  *                         dump: every profile, built-in ones first, then
  *                         the namespace's own in the order of creation.
@@ -112,6 +112,7 @@ enum kcp_attr {
 	KCP_A_PROFILE,		/* nest: enum kcp_profile_attr */
 	KCP_A_SESSION,		/* nest: enum kcp_session_attr */
 	KCP_A_STATS,		/* nest: enum kcp_stat_attr */
+	KCP_A_MEMORY,		/* u64: bytes the namespace's sessions hold */
 	__KCP_A_MAX
 };
 
@@ -218,6 +219,8 @@ enum kcp_stat_attr {
 	KCP_STAT_A_ORPHAN_TIMEOUTS,	/* orphans that gave up undelivered */
 	KCP_STAT_A_IDLE_TIMEOUTS,	/* accepted sessions expired idle */
 	KCP_STAT_A_GSO_BATCHES,		/* datagram runs sent as one skb */
+	/* datagrams taken while the namespace was at KCP_SETTING_A_MEM_MAX */
+	KCP_STAT_A_MEM_LIMITED,
 	__KCP_STAT_A_MAX
 };
 
@@ -243,6 +246,16 @@ enum kcp_setting_attr {
 	 * keeps what the administrator chose.
 	 */
 	KCP_SETTING_A_RESTRICT_TUNABLES,
+	/*
+	 * 64..4194304 KiB: what the namespace's sessions may hold together,
+	 * send and receive sides, segment overhead included (TCP's tcp_mem).
+	 * Default: a sixteenth of RAM. From three quarters of it (pressure),
+	 * socket buffers stop growing to fit their windows; at it, a session
+	 * takes no data beyond what it holds (its window closes) except the
+	 * one segment its reader waits for, and send() waits while the
+	 * socket has anything queued.
+	 */
+	KCP_SETTING_A_MEM_MAX,
 	__KCP_SETTING_A_MAX
 };
 
