@@ -532,6 +532,7 @@ struct kcp_sock *kcp_session_spawn(struct kcp_sock *listener,
 				   const struct sk_buff *skb)
 {
 	struct sock *lsk = &listener->sk, *sk;
+	struct kcp_net *kn = kcp_net(sock_net(lsk));
 	struct kcp_sock *ks;
 	struct kcp_hdr hdr;
 
@@ -540,14 +541,15 @@ struct kcp_sock *kcp_session_spawn(struct kcp_sock *listener,
 	    READ_ONCE(lsk->sk_state) != TCP_LISTEN)
 		goto drop;
 	/* as TCP's sk_acceptq_is_full(): listen(fd, 0) still takes one */
-	if (READ_ONCE(listener->accept_len) > READ_ONCE(lsk->sk_max_ack_backlog)) {
+	if (READ_ONCE(listener->accept_len) > READ_ONCE(lsk->sk_max_ack_backlog) ||
+	    !atomic_add_unless(&kn->pending, 1, READ_ONCE(kn->pending_max))) {
 		kcp_net_count(sock_net(lsk), KCP_STAT_A_LISTEN_OVERFLOWS, 1);
 		return NULL;
 	}
 
 	sk = sk_alloc(sock_net(lsk), lsk->sk_family, GFP_ATOMIC, lsk->sk_prot, 0);
 	if (!sk)
-		goto drop;
+		goto unpend;
 	sock_init_data(NULL, sk);
 	security_sk_clone(lsk, sk);	/* LSM labels, as inet's accept path */
 	sk->sk_type = lsk->sk_type;
@@ -578,7 +580,7 @@ struct kcp_sock *kcp_session_spawn(struct kcp_sock *listener,
 	refcount_inc(&ks->ep->refs);
 	if (kcp_session_start(ks, GFP_ATOMIC)) {
 		sk_free(sk);	/* the destructor drops the endpoint */
-		goto drop;
+		goto unpend;
 	}
 	sk->sk_state = TCP_ESTABLISHED;
 	sk->sk_uid = lsk->sk_uid;	/* the owner, until accept() grafts it */
@@ -594,6 +596,8 @@ struct kcp_sock *kcp_session_spawn(struct kcp_sock *listener,
 	sock_hold(sk);
 	return ks;
 
+unpend:
+	atomic_dec(&kn->pending);
 drop:
 	kcp_net_count(sock_net(lsk), KCP_STAT_A_LISTEN_DROPS, 1);
 	return NULL;
