@@ -88,6 +88,9 @@ struct kcp_net {
 #define KCP_MEM_MAX_MIN_KB		64
 #define KCP_MEM_MAX_MAX_KB		4194304
 
+/* What each side of a session may hold even at the namespace's limit. */
+#define KCP_SOCK_MEM_MIN		(16 * 1024)
+
 /* Where a namespace's sessions stand against its memory limit. */
 enum kcp_mem_state {
 	KCP_MEM_NORMAL,

@@ -46,8 +46,8 @@ static bool kcp_session_writable(const struct kcp_sock *ks)
  * @ks: a session, locked
  *
  * Below its send buffer, and while its namespace is at its memory limit,
- * only if it has nothing queued: each session can still make progress,
- * none can grow.
+ * only below its minimum (KCP_SOCK_MEM_MIN, as tcp_wmem[0]): each session
+ * can still make progress, none can grow.
  *
  * Return: whether it may.
  */
@@ -57,7 +57,8 @@ bool kcp_session_may_queue(const struct kcp_sock *ks)
 
 	if (mem >= READ_ONCE(ks->sk.sk_sndbuf))
 		return false;
-	return !mem || kcp_net_mem_state(sock_net(&ks->sk)) != KCP_MEM_LIMIT;
+	return mem < KCP_SOCK_MEM_MIN ||
+	       kcp_net_mem_state(sock_net(&ks->sk)) != KCP_MEM_LIMIT;
 }
 
 /**
@@ -234,8 +235,10 @@ void kcp_session_kick(struct kcp_sock *ks)
 
 /*
  * What the engine may hold of received data: the receive buffer, and while
- * the namespace is at its memory limit, no more than it holds already (the
- * engine still takes the one segment a waiting reader needs).
+ * the namespace is at its memory limit, no more than it holds already or
+ * its minimum, whichever is more. As tcp_rmem[0], the minimum keeps every
+ * session moving: without it, senders' queued data alone could hold the
+ * namespace at its limit while every receiver's window stays shut.
  */
 static void kcp_session_rcv_limit(struct kcp_sock *ks)
 {
@@ -243,7 +246,7 @@ static void kcp_session_rcv_limit(struct kcp_sock *ks)
 	u32 limit = READ_ONCE(ks->sk.sk_rcvbuf);
 
 	if (kcp_net_mem_state(sock_net(&ks->sk)) == KCP_MEM_LIMIT) {
-		limit = min_t(u32, limit, max_t(u32, kcp->rcv_mem, 1));
+		limit = min_t(u32, limit, max_t(u32, kcp->rcv_mem, KCP_SOCK_MEM_MIN));
 		kcp_net_count(sock_net(&ks->sk), KCP_STAT_A_MEM_LIMITED, 1);
 	}
 	kcp->cfg.rcv_limit = limit;

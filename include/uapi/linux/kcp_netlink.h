@@ -252,10 +252,10 @@ enum kcp_setting_attr {
 	 * 64..4194304 KiB: what the namespace's sessions may hold together,
 	 * send and receive sides, segment overhead included (TCP's tcp_mem).
 	 * Default: a sixteenth of RAM. From three quarters of it (pressure),
-	 * socket buffers stop growing to fit their windows; at it, a session
-	 * takes no data beyond what it holds (its window closes) except the
-	 * one segment its reader waits for, and send() waits while the
-	 * socket has anything queued.
+	 * socket buffers stop growing to fit their windows; at it, each side
+	 * of a session holds no more than it does already or 16 KiB,
+	 * whichever is more (so every session still moves, as with TCP's
+	 * tcp_rmem[0]): the receive window shrinks and send() waits.
 	 */
 	KCP_SETTING_A_MEM_MAX,
 	/*
