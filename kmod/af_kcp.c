@@ -217,6 +217,7 @@ static int kcp_connect(struct socket *sock, struct sockaddr *uaddr, int len,
 	}
 
 	ks->peer = addr;
+	ks->local = ks->ep->local;
 	for (tries = 0; tries < 8; tries++) {
 		ks->conv = conv ? conv : kcp_pick_conv();
 		err = kcp_session_start(ks, GFP_KERNEL);
