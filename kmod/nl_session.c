@@ -148,7 +148,7 @@ static int kcp_nl_put_session_id(struct sk_buff *msg, struct kcp_sock *ks,
 	    kcp_nl_put_addr(msg, KCP_SESSION_A_PEER, &ks->peer) ||
 	    nla_put_string(msg, KCP_SESSION_A_PROFILE, ks->profile) ||
 	    nla_put_u32(msg, KCP_SESSION_A_UID,
-			from_kuid_munged(user_ns, sock_i_uid(sk))))
+			from_kuid_munged(user_ns, sk->sk_uid)))
 		return -EMSGSIZE;
 	return 0;
 }
