@@ -24,11 +24,12 @@ static void read_line(const char *path, char *buf, size_t size)
 	fclose(f);
 }
 
-int kcpctl_status(int argc, char **argv)
+int kcpctl_status(struct kcpctl *k, int argc, char **argv)
 {
 	char version[64];
 	int family, fd, err;
 
+	(void)k;
 	(void)argv;
 	if (argc != 1) {
 		fprintf(stderr, "usage: kcpctl status\n");
