@@ -163,7 +163,7 @@ static int parse_endpoint(const char *text, struct sockaddr_storage *ss)
 	} else {
 		end = strchr(text, ':');
 		if (end && strchr(end + 1, ':'))
-			return -EINVAL;	/* IPv6 with a port needs brackets */
+			end = NULL;	/* IPv6 without brackets has no port */
 		len = end ? (size_t)(end - text) : strlen(text);
 		if (end)
 			port = end + 1;
