@@ -39,17 +39,30 @@ MODULE_PARM_DESC(family, "address family number to register AF_KCP as (default "
 static struct proto kcp_proto;
 static const struct proto_ops kcp_ops;
 
-/*
- * A new socket starts with the "default" profile: ikcp's rules with a
- * 10 ms clock and 128-segment windows, usable on today's links, and
- * nothing held for the periodic flush (see kcp_profile_apply()).
+/**
+ * kcp_af_family() - the address family number kcp.ko registered
+ *
+ * Return: the number (the family module parameter).
  */
-static void kcp_sock_config_init(struct kcp_sock *ks, int type)
+int kcp_af_family(void)
 {
+	return family;
+}
+
+/*
+ * A new socket starts from its namespace's default profile: unless an
+ * administrator chose another, the built-in "default", ikcp's rules with a
+ * 10 ms clock and 128-segment windows, usable on today's links, and
+ * nothing held for the periodic flush (kmod/profile.c).
+ */
+static int kcp_sock_config_init(struct kcp_sock *ks, int type)
+{
+	struct kcp_profile p;
+
 	kcp_config_init(&ks->cfg);
-	ks->profile = kcp_profile_apply(&ks->cfg, "default");
 	ks->cfg.stream = type == SOCK_STREAM;
-	kcp_session_size_buffers(ks);
+	kcp_profile_default(sock_net(&ks->sk), &p);
+	return kcp_sock_take_profile(ks, &p, false);
 }
 
 /*
@@ -169,6 +182,7 @@ static int kcp_connect(struct socket *sock, struct sockaddr *uaddr, int len,
 	if (err)
 		goto out;
 	sk->sk_state = TCP_ESTABLISHED;
+	kcp_session_opened(ks, KCP_STAT_A_ACTIVE_OPENS);
 	sock->state = SS_CONNECTED;
 out:
 	release_sock(sk);
@@ -319,6 +333,7 @@ static void kcp_sock_destruct(struct sock *sk)
 	struct kcp_sock *ks = kcp_sk(sk);
 
 	kcp_net_del(ks);
+	kcp_net_mem_charge(ks, 0);
 	kfree_skb(ks->tx_skb);		/* what a halted run had not sent */
 	kfree_skb(ks->tx_batch);
 	if (ks->kcp)
@@ -351,7 +366,13 @@ static int kcp_create(struct net *net, struct socket *sock, int protocol,
 
 	ks = kcp_sk(sk);
 	kcp_session_init(ks);
-	kcp_sock_config_init(ks, sock->type);
+	/* a stored profile is valid: only a changed kcp.ko could refuse it */
+	if (WARN_ON_ONCE(kcp_sock_config_init(ks, sock->type))) {
+		sock_orphan(sk);
+		sock->sk = NULL;
+		sk_free(sk);
+		return -EINVAL;
+	}
 	return 0;
 }
 

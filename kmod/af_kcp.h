@@ -10,6 +10,7 @@ struct msghdr;
 struct sock;
 
 int kcp_af_init(void);
+int kcp_af_family(void);
 void kcp_af_exit(void);
 
 /* io.c */

@@ -12,6 +12,7 @@
 
 #include <linux/hrtimer.h>
 #include <linux/net.h>
+#include <net/genetlink.h>
 
 /* 6.13 folded hrtimer_init() and the ->function assignment into one call. */
 #ifndef KCP_HAVE_HRTIMER_SETUP
@@ -53,5 +54,18 @@ static int name(struct socket *sock, struct socket *newsock, int flags,	\
 	return impl(sock, newsock, &arg);				\
 }
 #endif
+
+/*
+ * 6.2 gave a dump the struct genl_info a doit gets; before, the parsed
+ * attributes sat in struct genl_dumpit_info itself.
+ */
+static inline struct nlattr **kcp_dump_attrs(struct netlink_callback *cb)
+{
+#ifdef KCP_HAVE_GENL_INFO_DUMP
+	return genl_info_dump(cb)->attrs;
+#else
+	return genl_dumpit_info(cb)->attrs;
+#endif
+}
 
 #endif /* _KCP_COMPAT_H */

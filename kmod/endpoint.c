@@ -25,6 +25,7 @@
 #include <net/udp_tunnel.h>
 
 #include "endpoint.h"
+#include "net.h"
 #include "session.h"
 #include "wire.h"
 
@@ -107,9 +108,16 @@ static int kcp_encap_rcv(struct sock *usk, struct sk_buff *skb)
 	union kcp_addr from;
 	__le32 conv;
 
-	if (!ep || !kcp_skb_source(skb, &from) ||
-	    !pskb_may_pull(skb, sizeof(struct udphdr) + KCP_HDR_LEN))
+	if (!ep)
 		goto drop;
+	kcp_net_count(ep->net, KCP_STAT_A_IN_DATAGRAMS, 1);
+	kcp_net_count(ep->net, KCP_STAT_A_IN_BYTES,
+		      skb->len - sizeof(struct udphdr));
+	if (!kcp_skb_source(skb, &from) ||
+	    !pskb_may_pull(skb, sizeof(struct udphdr) + KCP_HDR_LEN)) {
+		kcp_net_count(ep->net, KCP_STAT_A_IN_ERRORS, 1);
+		goto drop;
+	}
 	__skb_pull(skb, sizeof(struct udphdr));
 	if (skb_linearize(skb))
 		goto drop;
@@ -118,8 +126,10 @@ static int kcp_encap_rcv(struct sock *usk, struct sk_buff *skb)
 	ks = kcp_endpoint_lookup(ep, &from, le32_to_cpu(conv));
 	if (!ks) {
 		listener = rcu_dereference(ep->listener);
-		if (!listener)
+		if (!listener) {
+			kcp_net_count(ep->net, KCP_STAT_A_NO_SESSION, 1);
 			goto drop;
+		}
 		ks = kcp_session_spawn(listener, &from, le32_to_cpu(conv), skb);
 		if (!ks)
 			goto drop;

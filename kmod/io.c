@@ -16,7 +16,7 @@
 
 static bool kcp_can_send(const struct kcp_sock *ks)
 {
-	return ks->kcp->snd_mem < READ_ONCE(ks->sk.sk_sndbuf);
+	return kcp_session_may_queue(ks);
 }
 
 static bool kcp_can_recv(const struct kcp_sock *ks)

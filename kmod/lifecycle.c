@@ -61,12 +61,28 @@ static void kcp_keepalive_check(struct kcp_sock *ks, u32 now)
 	if (!kcp_keepalive_on(ks) || kcp_before(now, kcp_keepalive_due(ka)))
 		return;
 	if (ka->probes >= ka->cnt) {
+		kcp_net_count(sock_net(&ks->sk), KCP_STAT_A_KEEPALIVE_TIMEOUTS, 1);
 		kcp_session_halt(ks, ETIMEDOUT);
 		return;
 	}
 	ka->probes++;
 	ka->next = now + ka->intvl;
 	kcp_engine_ask_window(ks->kcp);
+}
+
+/*
+ * The namespace's idle timeout: when a session a listener accepted has
+ * heard nothing for that long (0: never). Stock peers cannot say they are
+ * gone, so a server would otherwise keep their sessions for ever.
+ */
+static bool kcp_idle_due(const struct kcp_sock *ks, u32 *when)
+{
+	u32 idle = READ_ONCE(kcp_net(sock_net(&ks->sk))->idle_timeout);
+
+	if (!idle || !ks->passive || ks->sk.sk_state != TCP_ESTABLISHED)
+		return false;
+	*when = ks->keepalive.last_rx + idle;
+	return true;
 }
 
 /* The peer has acknowledged everything sent. */
@@ -94,15 +110,27 @@ void kcp_lifecycle_check(struct kcp_sock *ks, u32 now)
 {
 	struct sock *sk = &ks->sk;
 
+	struct net *net = sock_net(sk);
+	u32 idle;
+
 	if (ks->kcp->dead) {
+		kcp_net_count(net, KCP_STAT_A_DEAD_LINKS, 1);
 		kcp_session_halt(ks, ETIMEDOUT);
 		return;
 	}
 	if (test_bit(KCP_ORPHAN, &ks->flags)) {
-		if (!kcp_before(now, ks->deadline))
+		if (!kcp_before(now, ks->deadline)) {
+			if (sk->sk_state == TCP_FIN_WAIT1)
+				kcp_net_count(net, KCP_STAT_A_ORPHAN_TIMEOUTS, 1);
 			kcp_session_halt(ks, 0);
-		else if (sk->sk_state == TCP_FIN_WAIT1 && kcp_delivered(ks))
+		} else if (sk->sk_state == TCP_FIN_WAIT1 && kcp_delivered(ks)) {
 			kcp_orphan_delivered(ks, now);
+		}
+		return;
+	}
+	if (kcp_idle_due(ks, &idle) && !kcp_before(now, idle)) {
+		kcp_net_count(net, KCP_STAT_A_IDLE_TIMEOUTS, 1);
+		kcp_session_halt(ks, ETIMEDOUT);
 		return;
 	}
 	kcp_keepalive_check(ks, now);
@@ -117,15 +145,22 @@ void kcp_lifecycle_check(struct kcp_sock *ks, u32 now)
  */
 bool kcp_lifecycle_due(const struct kcp_sock *ks, u32 *when)
 {
+	bool due = false;
+	u32 idle;
+
 	if (test_bit(KCP_ORPHAN, &ks->flags)) {
 		*when = ks->deadline;
 		return true;
 	}
 	if (kcp_keepalive_on(ks)) {
 		*when = kcp_keepalive_due(&ks->keepalive);
-		return true;
+		due = true;
 	}
-	return false;
+	if (kcp_idle_due(ks, &idle) && (!due || kcp_before(idle, *when))) {
+		*when = idle;
+		due = true;
+	}
+	return due;
 }
 
 /*
@@ -161,13 +196,19 @@ void kcp_session_close(struct kcp_sock *ks)
 	    test_bit(KCP_HALTED, &ks->flags))
 		goto stop;
 	if (sock_flag(sk, SOCK_LINGER)) {
-		if (!sk->sk_lingertime)
+		if (!sk->sk_lingertime) {
+			if (!kcp_delivered(ks))
+				kcp_net_count(sock_net(sk), KCP_STAT_A_ABORTS, 1);
 			goto stop;
+		}
 		kcp_close_linger(ks);
 	}
-	if (kcp_delivered(ks) || test_bit(KCP_HALTED, &ks->flags) ||
-	    !kcp_net_orphan_get(kn))
+	if (kcp_delivered(ks) || test_bit(KCP_HALTED, &ks->flags))
 		goto stop;
+	if (!kcp_net_orphan_get(kn)) {
+		kcp_net_count(sock_net(sk), KCP_STAT_A_ORPHAN_OVERFLOWS, 1);
+		goto stop;
+	}
 
 	sock_hold(sk);			/* the orphan's, dropped by halt */
 	set_bit(KCP_ORPHAN, &ks->flags);

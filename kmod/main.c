@@ -9,6 +9,7 @@
 #include "af_kcp.h"
 #include "endpoint.h"
 #include "net.h"
+#include "netlink.h"
 #include "version.h"
 
 static int __init kcp_init(void)
@@ -21,13 +22,18 @@ static int __init kcp_init(void)
 	err = kcp_endpoints_init();
 	if (err)
 		goto err_net;
-	err = kcp_af_init();
+	err = kcp_nl_init();
 	if (err)
 		goto err_endpoints;
+	err = kcp_af_init();
+	if (err)
+		goto err_netlink;
 
 	pr_info("KCP %s loaded\n", KCP_VERSION);
 	return 0;
 
+err_netlink:
+	kcp_nl_exit();
 err_endpoints:
 	kcp_endpoints_exit();
 err_net:
@@ -39,6 +45,7 @@ err_net:
 static void __exit kcp_exit(void)
 {
 	kcp_af_exit();
+	kcp_nl_exit();
 	kcp_endpoints_exit();
 	kcp_net_exit();
 	pr_info("KCP unloaded\n");

@@ -9,10 +9,14 @@
  * hook runs: they have been closed, or their orphan timeout has run out.
  */
 #include <linux/bug.h>
+#include <linux/mm.h>
+#include <linux/percpu.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
 #include "net.h"
+#include "netlink.h"
+#include "profile.h"
 #include "sock.h"
 
 static unsigned int kcp_net_id __read_mostly;
@@ -43,6 +47,27 @@ void kcp_net_add(struct kcp_sock *ks)
 	spin_unlock_bh(&kn->lock);
 }
 
+/* Add what one engine counted to a sum (kcp_net_stats()). */
+static void kcp_stats_add(struct kcp_stats *sum, const struct kcp_stats *s)
+{
+	sum->in_pkts += READ_ONCE(s->in_pkts);
+	sum->in_segs += READ_ONCE(s->in_segs);
+	sum->in_bytes += READ_ONCE(s->in_bytes);
+	sum->in_errors += READ_ONCE(s->in_errors);
+	sum->out_pkts += READ_ONCE(s->out_pkts);
+	sum->out_segs += READ_ONCE(s->out_segs);
+	sum->out_bytes += READ_ONCE(s->out_bytes);
+	sum->out_errors += READ_ONCE(s->out_errors);
+	sum->retrans_timeout += READ_ONCE(s->retrans_timeout);
+	sum->retrans_fast += READ_ONCE(s->retrans_fast);
+	sum->retrans_early += READ_ONCE(s->retrans_early);
+	sum->retrans_spurious_timeout += READ_ONCE(s->retrans_spurious_timeout);
+	sum->retrans_spurious_fast += READ_ONCE(s->retrans_spurious_fast);
+	sum->invalid_segs += READ_ONCE(s->invalid_segs);
+	sum->repeat_segs += READ_ONCE(s->repeat_segs);
+	sum->dropped_segs += READ_ONCE(s->dropped_segs);
+}
+
 /**
  * kcp_net_del() - the session is gone (from the socket's destructor)
  * @ks: a socket kcp_net_add() registered, or one it never saw
@@ -53,10 +78,124 @@ void kcp_net_del(struct kcp_sock *ks)
 
 	if (!ks->id)
 		return;
+	kcp_nl_session_event(ks, KCP_NL_CMD_SESSION_CLOSED, READ_ONCE(ks->sk.sk_err));
 	spin_lock_bh(&kn->lock);
 	list_del(&ks->net_node);
 	kn->generation++;
+	/* in the same step, so that the namespace's sums never go back */
+	kcp_stats_add(&kn->ended, &ks->kcp->stats);
+	kn->ended_gso_batches += ks->tx_batches;
 	spin_unlock_bh(&kn->lock);
+}
+
+/**
+ * kcp_net_mem_state() - where a namespace stands against its memory limit
+ * @net: the namespace
+ *
+ * Return: KCP_MEM_NORMAL, KCP_MEM_PRESSURE or KCP_MEM_LIMIT.
+ */
+enum kcp_mem_state kcp_net_mem_state(const struct net *net)
+{
+	struct kcp_net *kn = kcp_net(net);
+	long mem = atomic_long_read(&kn->mem);
+	unsigned long max = READ_ONCE(kn->mem_max);
+
+	if (mem >= (long)max)
+		return KCP_MEM_LIMIT;
+	if (mem >= (long)(max / 4 * 3))
+		return KCP_MEM_PRESSURE;
+	return KCP_MEM_NORMAL;
+}
+
+/**
+ * kcp_net_mem_charge() - a session now holds @held bytes
+ * @ks: the session, locked (or being destroyed, with @held 0)
+ * @held: its engine's send and receive memory
+ *
+ * The namespace's sum moves in pages, so that a bulk transfer touches the
+ * shared counter every few datagrams rather than on each; an idle session,
+ * holding nothing, is charged nothing.
+ */
+void kcp_net_mem_charge(struct kcp_sock *ks, u32 held)
+{
+	u32 charge = round_up(held, PAGE_SIZE);
+
+	if (charge == ks->mem_charged)
+		return;
+	atomic_long_add((long)charge - (long)ks->mem_charged,
+			&kcp_net(sock_net(&ks->sk))->mem);
+	ks->mem_charged = charge;
+}
+
+/**
+ * kcp_net_sessions() - how many sessions a namespace has
+ * @net: the namespace
+ *
+ * Return: the registry's length.
+ */
+u32 kcp_net_sessions(const struct net *net)
+{
+	struct kcp_net *kn = kcp_net(net);
+	struct kcp_sock *ks;
+	u32 n = 0;
+
+	spin_lock_bh(&kn->lock);
+	list_for_each_entry(ks, &kn->sessions, net_node)
+		n++;
+	spin_unlock_bh(&kn->lock);
+	return n;
+}
+
+/**
+ * kcp_net_stats() - a namespace's counters, for netlink
+ * @net: the namespace
+ * @out: __KCP_STAT_A_MAX values, indexed by enum kcp_stat_attr
+ *
+ * What engines count is summed over the live sessions and those that
+ * ended; what happens outside a session was counted per CPU as it did.
+ */
+void kcp_net_stats(const struct net *net, u64 *out)
+{
+	struct kcp_net *kn = kcp_net(net);
+	struct kcp_stats sum;
+	struct kcp_sock *ks;
+	u64 gso, estab = 0;
+	int cpu, i;
+
+	memset(out, 0, sizeof(u64) * __KCP_STAT_A_MAX);
+	for_each_possible_cpu(cpu) {
+		const struct kcp_mib *mib = per_cpu_ptr(kn->mib, cpu);
+
+		for (i = 0; i < __KCP_STAT_A_MAX; i++)
+			out[i] += READ_ONCE(mib->v[i]);
+	}
+
+	spin_lock_bh(&kn->lock);
+	sum = kn->ended;
+	gso = kn->ended_gso_batches;
+	/* a registered session's engine lives until kcp_net_del() */
+	list_for_each_entry(ks, &kn->sessions, net_node) {
+		kcp_stats_add(&sum, &ks->kcp->stats);
+		gso += READ_ONCE(ks->tx_batches);
+		estab += READ_ONCE(ks->sk.sk_state) == TCP_ESTABLISHED;
+	}
+	spin_unlock_bh(&kn->lock);
+
+	out[KCP_STAT_A_CURR_ESTAB] = estab;
+	out[KCP_STAT_A_OUT_DATAGRAMS] += sum.out_pkts;
+	out[KCP_STAT_A_OUT_BYTES] += sum.out_bytes;
+	out[KCP_STAT_A_IN_SEGS] += sum.in_segs;
+	out[KCP_STAT_A_OUT_SEGS] += sum.out_segs;
+	out[KCP_STAT_A_RETRANS_TIMEOUT] += sum.retrans_timeout;
+	out[KCP_STAT_A_RETRANS_FAST] += sum.retrans_fast;
+	out[KCP_STAT_A_RETRANS_EARLY] += sum.retrans_early;
+	out[KCP_STAT_A_SPURIOUS_RETRANS] += sum.retrans_spurious_timeout +
+					    sum.retrans_spurious_fast;
+	out[KCP_STAT_A_REPEAT_SEGS] += sum.repeat_segs;
+	out[KCP_STAT_A_DROPPED_SEGS] += sum.dropped_segs;
+	out[KCP_STAT_A_IN_ERRORS] += sum.in_errors;
+	out[KCP_STAT_A_INVALID_SEGS] += sum.invalid_segs;
+	out[KCP_STAT_A_GSO_BATCHES] += gso;
 }
 
 /**
@@ -83,11 +222,21 @@ static int __net_init kcp_net_init_ns(struct net *net)
 {
 	struct kcp_net *kn = kcp_net(net);
 
+	kn->mib = alloc_percpu(struct kcp_mib);
+	if (!kn->mib)
+		return -ENOMEM;
 	spin_lock_init(&kn->lock);
 	INIT_LIST_HEAD(&kn->sessions);
 	atomic_set(&kn->orphans, 0);
 	kn->orphan_max = KCP_ORPHAN_MAX_DEFAULT;
 	kn->orphan_timeout = KCP_ORPHAN_TIMEOUT_DEFAULT;
+	atomic_long_set(&kn->mem, 0);
+	/* as tcp_mem's ceiling scales with memory: a sixteenth of it */
+	kn->mem_max = max_t(unsigned long, totalram_pages() / 16 * PAGE_SIZE,
+			    KCP_MEM_MAX_MIN_KB * 1024UL);
+	kn->mem_max = min_t(unsigned long, kn->mem_max,
+			    KCP_MEM_MAX_MAX_KB * 1024UL);
+	kcp_profiles_init(kn);
 	return 0;
 }
 
@@ -98,6 +247,9 @@ static void __net_exit kcp_net_exit_ns(struct net *net)
 	/* sockets hold the namespace: none can be left */
 	WARN_ON_ONCE(!list_empty(&kn->sessions));
 	WARN_ON_ONCE(atomic_read(&kn->orphans));
+	WARN_ON_ONCE(atomic_long_read(&kn->mem));
+	kcp_profiles_exit(kn);
+	free_percpu(kn->mib);
 }
 
 static struct pernet_operations kcp_net_ops = {

@@ -25,6 +25,7 @@
 #include "endpoint.h"
 #include "lifecycle.h"
 #include "net.h"
+#include "netlink.h"
 #include "session.h"
 #include "segment.h"
 #include "sock.h"
@@ -140,12 +141,31 @@ static void kcp_session_tx_done(struct kcp_sock *ks)
 /* Below the send buffer, and not more than two windows queued. */
 static bool kcp_session_writable(const struct kcp_sock *ks)
 {
-	return ks->kcp->snd_mem < READ_ONCE(ks->sk.sk_sndbuf) &&
+	return kcp_session_may_queue(ks) &&
 	       kcp_engine_waitsnd(ks->kcp) < 2 * ks->kcp->cfg.snd_wnd;
 }
 
 /* Per direction: what a configured window may make the socket hold. */
 #define KCP_BUF_AUTO_MAX	(64 << 20)
+
+/**
+ * kcp_session_may_queue() - may send() queue more?
+ * @ks: a session, locked
+ *
+ * Below its send buffer, and while its namespace is at its memory limit,
+ * only if it has nothing queued: each session can still make progress,
+ * none can grow.
+ *
+ * Return: whether it may.
+ */
+bool kcp_session_may_queue(const struct kcp_sock *ks)
+{
+	u32 mem = ks->kcp->snd_mem;
+
+	if (mem >= READ_ONCE(ks->sk.sk_sndbuf))
+		return false;
+	return !mem || kcp_net_mem_state(sock_net(&ks->sk)) != KCP_MEM_LIMIT;
+}
 
 /**
  * kcp_session_size_buffers() - buffers that hold what the windows need
@@ -156,7 +176,8 @@ static bool kcp_session_writable(const struct kcp_sock *ks)
  * asks for are the ones advertised and used: the receive buffer holds
  * rcv_wnd full segments, the send buffer two send windows (one in flight,
  * one queued). They never shrink, a size set with SO_RCVBUF or SO_SNDBUF
- * stays as set, and neither grows past KCP_BUF_AUTO_MAX.
+ * stays as set, and neither grows past KCP_BUF_AUTO_MAX nor while the
+ * namespace is short of memory.
  */
 void kcp_session_size_buffers(struct kcp_sock *ks)
 {
@@ -166,6 +187,9 @@ void kcp_session_size_buffers(struct kcp_sock *ks)
 	struct sock *sk = &ks->sk;
 	int need;
 
+	/* as TCP stops growing buffers under memory pressure */
+	if (kcp_net_mem_state(sock_net(sk)) != KCP_MEM_NORMAL)
+		return;
 	if (!(sk->sk_userlocks & SOCK_RCVBUF_LOCK)) {
 		need = min_t(u64, cfg->rcv_wnd * seg, KCP_BUF_AUTO_MAX);
 		if (need > sk->sk_rcvbuf)
@@ -235,6 +259,7 @@ static void kcp_session_after(struct kcp_sock *ks)
 
 	kcp_lifecycle_check(ks, now);
 	kcp_session_tx_done(ks);
+	kcp_net_mem_charge(ks, ks->kcp->snd_mem + ks->kcp->rcv_mem);
 	if (test_bit(KCP_HALTED, &ks->flags))
 		return;
 	kcp_session_publish(ks);
@@ -314,12 +339,29 @@ void kcp_session_kick(struct kcp_sock *ks)
 	kcp_session_after(ks);
 }
 
+/*
+ * What the engine may hold of received data: the receive buffer, and while
+ * the namespace is at its memory limit, no more than it holds already (the
+ * engine still takes the one segment a waiting reader needs).
+ */
+static void kcp_session_rcv_limit(struct kcp_sock *ks)
+{
+	struct kcp_engine *kcp = ks->kcp;
+	u32 limit = READ_ONCE(ks->sk.sk_rcvbuf);
+
+	if (kcp_net_mem_state(sock_net(&ks->sk)) == KCP_MEM_LIMIT) {
+		limit = min_t(u32, limit, max_t(u32, kcp->rcv_mem, 1));
+		kcp_net_count(sock_net(&ks->sk), KCP_STAT_A_MEM_LIMITED, 1);
+	}
+	kcp->cfg.rcv_limit = limit;
+}
+
 static void kcp_session_process(struct kcp_sock *ks, struct sk_buff *skb)
 {
 	if (kcp_session_live(ks)) {
 		ks->keepalive.last_rx = kcp_clock_ms();
 		ks->keepalive.probes = 0;
-		ks->kcp->cfg.rcv_limit = READ_ONCE(ks->sk.sk_rcvbuf);
+		kcp_session_rcv_limit(ks);
 		kcp_engine_input(ks->kcp, skb->data, skb->len, kcp_clock_ms(),
 				 GFP_ATOMIC);
 		kcp_session_after(ks);
@@ -343,6 +385,7 @@ void kcp_session_rcv(struct kcp_sock *ks, struct sk_buff *skb)
 				  READ_ONCE(sk->sk_sndbuf))) {
 		/* a slow syscall: a lost datagram, counted for KCP_INFO */
 		WRITE_ONCE(ks->backlog_drops, ks->backlog_drops + 1);
+		kcp_net_count(sock_net(sk), KCP_STAT_A_BACKLOG_DROPS, 1);
 		kfree_skb(skb);
 	}
 	bh_unlock_sock(sk);
@@ -494,14 +537,17 @@ struct kcp_sock *kcp_session_spawn(struct kcp_sock *listener,
 
 	if (kcp_hdr_decode(&hdr, skb->data, skb->len) ||
 	    hdr.cmd != KCP_CMD_PUSH || hdr.sn != 0 ||
-	    READ_ONCE(lsk->sk_state) != TCP_LISTEN ||
-	    /* as TCP's sk_acceptq_is_full(): listen(fd, 0) still takes one */
-	    READ_ONCE(listener->accept_len) > READ_ONCE(lsk->sk_max_ack_backlog))
+	    READ_ONCE(lsk->sk_state) != TCP_LISTEN)
+		goto drop;
+	/* as TCP's sk_acceptq_is_full(): listen(fd, 0) still takes one */
+	if (READ_ONCE(listener->accept_len) > READ_ONCE(lsk->sk_max_ack_backlog)) {
+		kcp_net_count(sock_net(lsk), KCP_STAT_A_LISTEN_OVERFLOWS, 1);
 		return NULL;
+	}
 
 	sk = sk_alloc(sock_net(lsk), lsk->sk_family, GFP_ATOMIC, lsk->sk_prot, 0);
 	if (!sk)
-		return NULL;
+		goto drop;
 	sock_init_data(NULL, sk);
 	security_sk_clone(lsk, sk);	/* LSM labels, as inet's accept path */
 	sk->sk_type = lsk->sk_type;
@@ -525,16 +571,19 @@ struct kcp_sock *kcp_session_spawn(struct kcp_sock *listener,
 	ks->keepalive.intvl = READ_ONCE(listener->keepalive.intvl);
 	ks->keepalive.cnt = READ_ONCE(listener->keepalive.cnt);
 	ks->cfg = listener->cfg;
-	ks->profile = listener->profile;
+	strscpy(ks->profile, listener->profile, sizeof(ks->profile));
 	ks->peer = *from;
 	ks->conv = conv;
 	ks->ep = listener->ep;
 	refcount_inc(&ks->ep->refs);
 	if (kcp_session_start(ks, GFP_ATOMIC)) {
 		sk_free(sk);	/* the destructor drops the endpoint */
-		return NULL;
+		goto drop;
 	}
 	sk->sk_state = TCP_ESTABLISHED;
+	sk->sk_uid = lsk->sk_uid;	/* the owner, until accept() grafts it */
+	ks->passive = true;
+	kcp_session_opened(ks, KCP_STAT_A_PASSIVE_OPENS);
 
 	spin_lock(&listener->accept_lock);
 	list_add_tail(&ks->accept_node, &listener->accept_queue);
@@ -544,6 +593,38 @@ struct kcp_sock *kcp_session_spawn(struct kcp_sock *listener,
 
 	sock_hold(sk);
 	return ks;
+
+drop:
+	kcp_net_count(sock_net(lsk), KCP_STAT_A_LISTEN_DROPS, 1);
+	return NULL;
+}
+
+/**
+ * kcp_session_opened() - count and announce a session that just started
+ * @ks: the session, established
+ * @how: KCP_STAT_A_ACTIVE_OPENS or KCP_STAT_A_PASSIVE_OPENS
+ */
+void kcp_session_opened(struct kcp_sock *ks, enum kcp_stat_attr how)
+{
+	kcp_net_count(sock_net(&ks->sk), how, 1);
+	kcp_nl_session_event(ks, KCP_NL_CMD_SESSION_OPENED, 0);
+}
+
+/**
+ * kcp_session_abort() - end a live session at once (an administrator's
+ * KCP_NL_CMD_CLOSE_SESSION, SO_LINGER 0)
+ * @ks: the session; the caller holds a reference and the socket lock
+ * @err: what its owner is told, 0 for nothing
+ *
+ * Return: 0, or -ENOENT if it had already ended.
+ */
+int kcp_session_abort(struct kcp_sock *ks, int err)
+{
+	if (!kcp_session_live(ks))
+		return -ENOENT;
+	kcp_net_count(sock_net(&ks->sk), KCP_STAT_A_ABORTS, 1);
+	kcp_session_halt(ks, err);
+	return 0;
 }
 
 /**
@@ -578,6 +659,7 @@ static void kcp_session_refused_locked(struct kcp_sock *ks)
 		WRITE_ONCE(ks->sk.sk_err_soft, ECONNREFUSED);
 		return;
 	}
+	kcp_net_count(sock_net(&ks->sk), KCP_STAT_A_ICMP_UNREACH, 1);
 	kcp_session_halt(ks, ECONNREFUSED);
 }
 

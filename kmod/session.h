@@ -2,6 +2,7 @@
 #ifndef _KCP_SESSION_H
 #define _KCP_SESSION_H
 
+#include <uapi/linux/kcp_netlink.h>
 #include <linux/types.h>
 
 struct kcp_sock;
@@ -11,6 +12,7 @@ union kcp_addr;
 
 void kcp_session_init(struct kcp_sock *ks);
 void kcp_session_size_buffers(struct kcp_sock *ks);
+bool kcp_session_may_queue(const struct kcp_sock *ks);
 int kcp_session_start(struct kcp_sock *ks, gfp_t gfp);
 void kcp_session_stop(struct kcp_sock *ks);
 void kcp_session_kick(struct kcp_sock *ks);
@@ -22,5 +24,7 @@ int kcp_session_backlog_rcv(struct sock *sk, struct sk_buff *skb);
 void kcp_session_release_cb(struct sock *sk);
 void kcp_session_keepalive(struct sock *sk, int on);
 void kcp_session_refused(struct kcp_sock *ks);
+void kcp_session_opened(struct kcp_sock *ks, enum kcp_stat_attr how);
+int kcp_session_abort(struct kcp_sock *ks, int err);
 
 #endif /* _KCP_SESSION_H */

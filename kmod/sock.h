@@ -9,6 +9,7 @@
 #include <linux/hrtimer.h>
 #include <linux/in.h>
 #include <linux/in6.h>
+#include <uapi/linux/kcp.h>
 #include <linux/list.h>
 #include <linux/rhashtable-types.h>
 #include <net/dst_cache.h>
@@ -71,7 +72,7 @@ struct kcp_keepalive {
  * @sk: the socket; must stay first
  * @kcp: the engine, once the socket has a peer (connected or accepted)
  * @cfg: the engine configuration, set by socket options before it exists
- * @profile: the name of the profile last applied
+ * @profile: the name of the profile last taken (a copy: profiles may go)
  * @minrto_set: KCP_MINRTO was set since: KCP_NODELAY leaves it alone
  * @ep: the UDP endpoint the socket is bound to (a reference)
  * @peer: the remote UDP endpoint
@@ -90,6 +91,8 @@ struct kcp_keepalive {
  * @key: (peer, conv), the key of @ep's session table
  * @node: in @ep's session table
  * @hashed: in it (changed under the socket lock)
+ * @mem_charged: what its namespace counts it as holding (kcp_net_mem_charge())
+ * @passive: a listener created it (the namespace's idle timeout applies)
  * @timer: drives the engine at the times kcp_engine_check() gives
  * @flags: KCP_DEFER_TIMER, KCP_HALTED, KCP_ORPHAN
  * @deadline: when an orphan gives up, or a lingering session goes (ms)
@@ -105,7 +108,7 @@ struct kcp_sock {
 	struct sock sk;
 	struct kcp_engine *kcp;
 	struct kcp_config cfg;
-	const char *profile;
+	char profile[KCP_PROFILE_NAME_MAX];
 	bool minrto_set;
 	struct kcp_endpoint *ep;
 	union kcp_addr peer;
@@ -123,6 +126,8 @@ struct kcp_sock {
 	struct kcp_session_key key;
 	struct rhash_head node;
 	bool hashed;
+	bool passive;
+	u32 mem_charged;
 	struct hrtimer timer;
 	unsigned long flags;
 	u32 deadline;

@@ -11,6 +11,7 @@
 #include <uapi/linux/kcp.h>
 
 #include "lifecycle.h"
+#include "net.h"
 #include "profile.h"
 #include "session.h"
 #include "sock.h"
@@ -105,13 +106,32 @@ static struct kcp_config *kcp_current_cfg(struct kcp_sock *ks)
 	return ks->kcp ? &ks->kcp->cfg : &ks->cfg;
 }
 
+/*
+ * Under the namespace's restrict_tunables, turning congestion control off
+ * or the RTO floor down takes CAP_NET_ADMIN over the namespace.
+ */
+static int kcp_may_change(struct kcp_sock *ks, const struct kcp_config *cfg)
+{
+	struct net *net = sock_net(&ks->sk);
+
+	if (!READ_ONCE(kcp_net(net)->restrict_tunables) ||
+	    !kcp_profile_privileged(kcp_current_cfg(ks), cfg) ||
+	    ns_capable(net->user_ns, CAP_NET_ADMIN))
+		return 0;
+	return -EPERM;
+}
+
 /* Check @cfg, then apply it to the socket and any live engine. */
-static int kcp_apply_cfg(struct kcp_sock *ks, struct kcp_config *cfg)
+static int kcp_apply_cfg(struct kcp_sock *ks, struct kcp_config *cfg,
+			 bool check)
 {
 	int err;
 
 	cfg->stream = ks->cfg.stream;	/* fixed by the socket type */
 	err = kcp_config_validate(cfg);
+	if (err)
+		return err;
+	err = check ? kcp_may_change(ks, cfg) : 0;
 	if (err)
 		return err;
 	if (ks->kcp) {
@@ -126,13 +146,59 @@ static int kcp_apply_cfg(struct kcp_sock *ks, struct kcp_config *cfg)
 	return 0;
 }
 
+/* SO_SNDBUF's and SO_RCVBUF's rule: the size asked for, doubled, locked. */
+static void kcp_set_buf(struct sock *sk, int *buf, u32 size, u32 lock,
+			int min)
+{
+	sk->sk_userlocks |= lock;
+	WRITE_ONCE(*buf, max_t(int, size * 2, min));
+}
+
+/**
+ * kcp_sock_take_profile() - give a socket every value of a profile
+ * @ks: the socket, locked or not yet visible
+ * @p: the profile (a copy)
+ * @check: apply the namespace's restrict_tunables
+ *
+ * The MTU stays unless the profile sets one, SO_KEEPALIVE unless the
+ * profile turns it on, each buffer size unless the profile sets one.
+ *
+ * Return: 0, or -EINVAL, -EBUSY (an MTU change under queued data), -EPERM
+ * (restrict_tunables) with nothing changed.
+ */
+int kcp_sock_take_profile(struct kcp_sock *ks, const struct kcp_profile *p,
+			  bool check)
+{
+	struct kcp_config cfg = p->cfg;
+	struct sock *sk = &ks->sk;
+	int err;
+
+	cfg.mtu = cfg.mtu ?: kcp_current_cfg(ks)->mtu;
+	cfg.rcv_limit = kcp_current_cfg(ks)->rcv_limit;
+	err = kcp_apply_cfg(ks, &cfg, check);
+	if (err)
+		return err;
+	if (p->sndbuf)
+		kcp_set_buf(sk, &sk->sk_sndbuf, p->sndbuf, SOCK_SNDBUF_LOCK,
+			    SOCK_MIN_SNDBUF);
+	if (p->rcvbuf)
+		kcp_set_buf(sk, &sk->sk_rcvbuf, p->rcvbuf, SOCK_RCVBUF_LOCK,
+			    SOCK_MIN_RCVBUF);
+	ks->keepalive.idle = p->keepidle * MSEC_PER_SEC;
+	ks->keepalive.intvl = p->keepintvl * MSEC_PER_SEC;
+	ks->keepalive.cnt = p->keepcnt;
+	if (p->keepalive)
+		kcp_session_keepalive(sk, 1);
+	strscpy(ks->profile, p->name, sizeof(ks->profile));
+	ks->minrto_set = false;
+	return 0;
+}
+
 static int kcp_set_profile(struct kcp_sock *ks, sockptr_t optval,
 			   unsigned int optlen)
 {
 	char name[KCP_PROFILE_NAME_MAX];
-	struct kcp_config cfg;
-	const char *found;
-	int err;
+	struct kcp_profile p;
 
 	if (!optlen || optlen > sizeof(name))
 		return -EINVAL;
@@ -143,16 +209,9 @@ static int kcp_set_profile(struct kcp_sock *ks, sockptr_t optval,
 			return -EINVAL;		/* no room for the NUL */
 		name[optlen] = '\0';
 	}
-	cfg = *kcp_current_cfg(ks);
-	found = kcp_profile_apply(&cfg, name);
-	if (!found)
+	if (kcp_profile_find(sock_net(&ks->sk), name, &p))
 		return -ENOENT;
-	err = kcp_apply_cfg(ks, &cfg);
-	if (!err) {
-		ks->profile = found;
-		ks->minrto_set = false;
-	}
-	return err;
+	return kcp_sock_take_profile(ks, &p, true);
 }
 
 /**
@@ -208,7 +267,7 @@ int kcp_setsockopt(struct socket *sock, int level, int optname,
 	/* as ikcp_nodelay(): nodelay sets the RTO floor, unless set apart */
 	if (optname == KCP_NODELAY && !ks->minrto_set)
 		cfg.minrto = val ? KCP_RTO_MIN_NODELAY : KCP_RTO_MIN_DEFAULT;
-	err = kcp_apply_cfg(ks, &cfg);
+	err = kcp_apply_cfg(ks, &cfg, true);
 	if (!err && optname == KCP_MINRTO)
 		ks->minrto_set = true;
 out:
@@ -216,7 +275,12 @@ out:
 	return err;
 }
 
-static void kcp_fill_info(struct kcp_sock *ks, struct kcp_info *info)
+/**
+ * kcp_sock_fill_info() - KCP_INFO, for getsockopt and netlink
+ * @ks: the socket, locked
+ * @info: filled in
+ */
+void kcp_sock_fill_info(struct kcp_sock *ks, struct kcp_info *info)
 {
 	const struct kcp_engine *kcp = ks->kcp;
 	const struct kcp_config *cfg = kcp_current_cfg(ks);
@@ -230,6 +294,7 @@ static void kcp_fill_info(struct kcp_sock *ks, struct kcp_info *info)
 	info->kcpi_interval = cfg->interval;
 	info->kcpi_resend = cfg->resend;
 	info->kcpi_nc = cfg->nc;
+	strscpy(info->kcpi_profile, ks->profile, sizeof(info->kcpi_profile));
 	if (!kcp)
 		return;
 	info->kcpi_conv = kcp->conv;
@@ -302,7 +367,7 @@ int kcp_getsockopt(struct socket *sock, int level, int optname,
 	lock_sock(&ks->sk);
 	switch (optname) {
 	case KCP_INFO:
-		kcp_fill_info(ks, &out.info);
+		kcp_sock_fill_info(ks, &out.info);
 		size = sizeof(out.info);
 		break;
 	case KCP_PROFILE:

@@ -4,7 +4,14 @@
 
 #include <linux/sockptr.h>
 
+struct kcp_info;
+struct kcp_profile;
+struct kcp_sock;
 struct socket;
+
+int kcp_sock_take_profile(struct kcp_sock *ks, const struct kcp_profile *p,
+			  bool check);
+void kcp_sock_fill_info(struct kcp_sock *ks, struct kcp_info *info);
 
 int kcp_setsockopt(struct socket *sock, int level, int optname,
 		   sockptr_t optval, unsigned int optlen);

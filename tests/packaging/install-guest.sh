@@ -3,7 +3,8 @@
 #
 # Inside a guest booted with the kcp.ko that dkms built (tests/vm/run
 # --module): that module works, then the one `make install` staged loads
-# the way users load it, by name through modprobe and depmod's index.
+# the way users load it, by name through modprobe and depmod's index, and
+# through its netlink family's alias.
 set -eu
 grep -q '^kcp ' /proc/modules
 /add/kcp_api_test socket_types echo_and_names seqpacket_boundaries
@@ -24,3 +25,16 @@ modprobe kcp
 grep -q '^kcp ' /proc/modules
 /add/kcp_api_test echo_and_names
 echo "ok   make install's kcp.ko: modprobe kcp, echo over a socket"
+
+# A netlink tool resolving the "kcp" family loads the module by its alias
+# (net-pf-16-proto-16-family-kcp), as `ip` and `wg` get theirs.
+tries=0
+until rmmod kcp 2>/dev/null; do
+	tries=$((tries + 1))
+	[ $tries -lt 50 ] || { echo "kcp.ko did not unload"; exit 1; }
+	sleep 0.1
+done
+! grep -q '^kcp ' /proc/modules
+/add/genl ctrl get name kcp | grep -q 'Name: kcp'
+grep -q '^kcp ' /proc/modules
+echo "ok   resolving the kcp netlink family loads kcp.ko"

@@ -207,7 +207,7 @@ static void json_escapes(int *failures)
 
 static void events(int *failures)
 {
-	struct kcp_event ev = { .cmd = KCP_CMD_SESSION_CLOSED };
+	struct kcp_event ev = { .cmd = KCP_NL_CMD_SESSION_CLOSED };
 	struct json j;
 	char *out = NULL;
 
@@ -217,7 +217,7 @@ static void events(int *failures)
 	EXPECT(strstr(out, "session closed id 42") && strstr(out, "reason ETIMEDOUT"));
 	EXPECT(strchr(out, '\n') == out + strlen(out) - 1);	/* one line */
 	free(out);
-	ev.cmd = KCP_CMD_PROFILE_CHANGED;
+	ev.cmd = KCP_NL_CMD_PROFILE_CHANGED;
 	strcpy(ev.profile.name, "sat");
 	ev.profile.action = KCP_PROFILE_MADE_DEFAULT;
 	CAPTURE(out, (json_init(&j, f, false), kcp_fmt_event_json(&j, &ev), json_end(&j)));

@@ -65,6 +65,7 @@ static const struct {
 	{ "orphan_timeout", KCP_SETTING_A_ORPHAN_TIMEOUT, 1000, 3600000 },
 	{ "idle_timeout", KCP_SETTING_A_IDLE_TIMEOUT, 0, 86400000 },
 	{ "restrict_tunables", KCP_SETTING_A_RESTRICT_TUNABLES, 0, 1 },
+	{ "mem_max", KCP_SETTING_A_MEM_MAX, 64, 4194304 },
 };
 
 static void every_profile_key_takes_its_edges(int *failures)
@@ -124,6 +125,8 @@ static void every_setting_takes_its_edges(int *failures)
 	char num[32], err[256];
 	size_t i, e;
 
+	/* every setting but default_profile is here */
+	EXPECT(ARRAY_SIZE(setting_ranges) == KCP_SETTING_A_MAX - 1);
 	for (i = 0; i < ARRAY_SIZE(setting_ranges); i++) {
 		uint32_t edges[] = { setting_ranges[i].min, setting_ranges[i].max,
 				     setting_ranges[i].max + 1 };

@@ -64,6 +64,8 @@ static int info_reply(struct nlattr **tb, void *arg)
 		ret |= kcp_ctl_get_u32(tb[KCP_A_ORPHANS], &info->orphans);
 	if (tb[KCP_A_PROFILES])
 		ret |= kcp_ctl_get_u32(tb[KCP_A_PROFILES], &info->profiles);
+	if (tb[KCP_A_MEMORY])
+		ret |= kcp_ctl_get_u64(tb[KCP_A_MEMORY], &info->memory);
 	if (ret)
 		return -EBADMSG;
 	if (tb[KCP_A_SETTINGS] && parse_settings(tb[KCP_A_SETTINGS], &info->settings))
@@ -75,7 +77,7 @@ static int info_reply(struct nlattr **tb, void *arg)
 
 int kcp_ctl_info(struct kcp_ctl *ctl, struct kcp_module_info *info)
 {
-	struct nl_msg *msg = kcp_ctl_msg(ctl, KCP_CMD_GET_INFO, 0);
+	struct nl_msg *msg = kcp_ctl_msg(ctl, KCP_NL_CMD_GET_INFO, 0);
 
 	memset(info, 0, sizeof(*info));
 	if (!msg)
@@ -104,7 +106,7 @@ static int stats_reply(struct nlattr **tb, void *arg)
 
 int kcp_ctl_stats(struct kcp_ctl *ctl, struct kcp_stats *stats)
 {
-	struct nl_msg *msg = kcp_ctl_msg(ctl, KCP_CMD_GET_STATS, 0);
+	struct nl_msg *msg = kcp_ctl_msg(ctl, KCP_NL_CMD_GET_STATS, 0);
 
 	memset(stats, 0, sizeof(*stats));
 	if (!msg)
@@ -114,7 +116,7 @@ int kcp_ctl_stats(struct kcp_ctl *ctl, struct kcp_stats *stats)
 
 int kcp_ctl_settings_set(struct kcp_ctl *ctl, const struct kcp_settings *s)
 {
-	struct nl_msg *msg = kcp_ctl_msg(ctl, KCP_CMD_SET_SETTINGS, 0);
+	struct nl_msg *msg = kcp_ctl_msg(ctl, KCP_NL_CMD_SET_SETTINGS, 0);
 	struct nlattr *nest;
 	int i;
 

@@ -34,13 +34,13 @@ static int on_event(struct nl_msg *msg, void *arg)
 	memset(&ev, 0, sizeof(ev));
 	ev.cmd = gnlh->cmd;
 	switch (ev.cmd) {
-	case KCP_CMD_SESSION_OPENED:
-	case KCP_CMD_SESSION_CLOSED:
+	case KCP_NL_CMD_SESSION_OPENED:
+	case KCP_NL_CMD_SESSION_CLOSED:
 		if (!tb[KCP_A_SESSION] ||
 		    kcp_ctl_parse_session(tb[KCP_A_SESSION], &ev.session))
 			return NL_SKIP;
 		break;
-	case KCP_CMD_PROFILE_CHANGED:
+	case KCP_NL_CMD_PROFILE_CHANGED:
 		if (!tb[KCP_A_PROFILE] ||
 		    kcp_ctl_parse_profile(tb[KCP_A_PROFILE], &ev.profile))
 			return NL_SKIP;

@@ -75,7 +75,7 @@ int kcp_ctl_profile_get(struct kcp_ctl *ctl, const char *name,
 	memset(profile, 0, sizeof(*profile));
 	if (strlen(name) >= KCP_PROFILE_NAME_MAX)
 		return -ENAMETOOLONG;
-	msg = profile_msg(ctl, KCP_CMD_GET_PROFILE, 0, name);
+	msg = profile_msg(ctl, KCP_NL_CMD_GET_PROFILE, 0, name);
 	if (!msg)
 		return -ENOMEM;
 	return kcp_ctl_transact(ctl, msg, get_reply, profile);
@@ -99,7 +99,7 @@ static int list_reply(struct nlattr **tb, void *arg)
 int kcp_ctl_profile_list(struct kcp_ctl *ctl, kcp_profile_fn fn, void *arg)
 {
 	struct profile_walk walk = { fn, arg };
-	struct nl_msg *msg = profile_msg(ctl, KCP_CMD_GET_PROFILE, NLM_F_DUMP, NULL);
+	struct nl_msg *msg = profile_msg(ctl, KCP_NL_CMD_GET_PROFILE, NLM_F_DUMP, NULL);
 
 	if (!msg)
 		return -ENOMEM;
@@ -108,7 +108,7 @@ int kcp_ctl_profile_list(struct kcp_ctl *ctl, kcp_profile_fn fn, void *arg)
 
 int kcp_ctl_profile_set(struct kcp_ctl *ctl, const struct kcp_profile *p)
 {
-	struct nl_msg *msg = kcp_ctl_msg(ctl, KCP_CMD_SET_PROFILE, 0);
+	struct nl_msg *msg = kcp_ctl_msg(ctl, KCP_NL_CMD_SET_PROFILE, 0);
 	struct nlattr *nest;
 	int i;
 
@@ -132,7 +132,7 @@ nospace:
 
 int kcp_ctl_profile_del(struct kcp_ctl *ctl, const char *name)
 {
-	struct nl_msg *msg = profile_msg(ctl, KCP_CMD_DEL_PROFILE, 0, name);
+	struct nl_msg *msg = profile_msg(ctl, KCP_NL_CMD_DEL_PROFILE, 0, name);
 
 	if (!msg)
 		return -ENOMEM;

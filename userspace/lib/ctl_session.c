@@ -104,7 +104,7 @@ static struct nl_msg *session_id_msg(struct kcp_ctl *ctl, uint8_t cmd,
 int kcp_ctl_session_get(struct kcp_ctl *ctl, uint64_t id,
 			struct kcp_session *session)
 {
-	struct nl_msg *msg = session_id_msg(ctl, KCP_CMD_GET_SESSION, id);
+	struct nl_msg *msg = session_id_msg(ctl, KCP_NL_CMD_GET_SESSION, id);
 
 	memset(session, 0, sizeof(*session));
 	if (!msg)
@@ -114,7 +114,7 @@ int kcp_ctl_session_get(struct kcp_ctl *ctl, uint64_t id,
 
 int kcp_ctl_session_close(struct kcp_ctl *ctl, uint64_t id)
 {
-	struct nl_msg *msg = session_id_msg(ctl, KCP_CMD_CLOSE_SESSION, id);
+	struct nl_msg *msg = session_id_msg(ctl, KCP_NL_CMD_CLOSE_SESSION, id);
 
 	if (!msg)
 		return -ENOMEM;
@@ -184,7 +184,7 @@ int kcp_ctl_session_dump(struct kcp_ctl *ctl,
 			 kcp_session_fn fn, void *arg)
 {
 	struct session_walk walk = { filter, fn, arg, 0 };
-	struct nl_msg *msg = kcp_ctl_msg(ctl, KCP_CMD_GET_SESSION, NLM_F_DUMP);
+	struct nl_msg *msg = kcp_ctl_msg(ctl, KCP_NL_CMD_GET_SESSION, NLM_F_DUMP);
 	int ret;
 
 	if (!msg)

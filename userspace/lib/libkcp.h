@@ -103,6 +103,7 @@ struct kcp_module_info {
 	uint32_t sessions;
 	uint32_t orphans;
 	uint32_t profiles;
+	uint64_t memory;			/* bytes the sessions hold */
 	struct kcp_settings settings;
 	uint64_t limits_present;
 	uint32_t limit[KCP_LIMIT_A_MAX + 1];	/* enum kcp_limit_attr */
@@ -147,7 +148,7 @@ struct kcp_stats {
 	uint64_t value[KCP_STAT_A_MAX + 1];
 };
 
-/* A notification: @cmd is KCP_CMD_SESSION_OPENED, _CLOSED or PROFILE_CHANGED. */
+/* A notification: @cmd is KCP_NL_CMD_SESSION_OPENED, _CLOSED or PROFILE_CHANGED. */
 struct kcp_event {
 	uint8_t cmd;
 	struct kcp_session session;		/* the session events */

@@ -60,7 +60,6 @@ static const char *const stat_names[KCP_STAT_A_MAX + 1] = {
 	[KCP_STAT_A_INVALID_SEGS]	= "KcpInvalidSegs",
 	[KCP_STAT_A_NO_SESSION]		= "KcpNoSession",
 	[KCP_STAT_A_BACKLOG_DROPS]	= "KcpBacklogDrops",
-	[KCP_STAT_A_CSUM_ZERO6]		= "KcpCsumZero6",
 	[KCP_STAT_A_LISTEN_OVERFLOWS]	= "KcpListenOverflows",
 	[KCP_STAT_A_LISTEN_DROPS]	= "KcpListenDrops",
 	[KCP_STAT_A_DEAD_LINKS]		= "KcpDeadLinks",
@@ -71,6 +70,7 @@ static const char *const stat_names[KCP_STAT_A_MAX + 1] = {
 	[KCP_STAT_A_ORPHAN_TIMEOUTS]	= "KcpOrphanTimeouts",
 	[KCP_STAT_A_IDLE_TIMEOUTS]	= "KcpIdleTimeouts",
 	[KCP_STAT_A_GSO_BATCHES]	= "KcpGsoBatches",
+	[KCP_STAT_A_MEM_LIMITED]	= "KcpMemLimited",
 };
 
 const char *kcp_stat_name(unsigned int attr)
@@ -139,8 +139,8 @@ void kcp_fmt_info_text(FILE *f, const struct kcp_module_info *info)
 	unsigned int i;
 
 	fprintf(f, "kcp.ko %s, address family %u\n", info->version, info->family);
-	fprintf(f, "sessions %u (orphans %u), profiles of its own %u\n",
-		info->sessions, info->orphans, info->profiles);
+	fprintf(f, "sessions %u (orphans %u), holding %" PRIu64 " bytes; profiles of its own %u\n",
+		info->sessions, info->orphans, info->memory, info->profiles);
 	fprintf(f, "settings:\n");
 	for (i = 1; i <= KCP_SETTING_A_MAX; i++) {
 		key = kcp_key_by_attr(&kcp_setting_keyset, i);
@@ -170,6 +170,7 @@ void kcp_fmt_info_json(struct json *j, const struct kcp_module_info *info)
 	json_u64(j, "sessions", info->sessions);
 	json_u64(j, "orphans", info->orphans);
 	json_u64(j, "profiles", info->profiles);
+	json_u64(j, "memory", info->memory);
 	json_open(j, "settings", '{');
 	for (i = 1; i <= KCP_SETTING_A_MAX; i++) {
 		key = kcp_key_by_attr(&kcp_setting_keyset, i);
@@ -435,14 +436,14 @@ void kcp_fmt_event_text(FILE *f, const struct kcp_event *ev)
 	const struct kcp_session *s = &ev->session;
 	char local[64], peer[64], why[32];
 
-	if (ev->cmd == KCP_CMD_PROFILE_CHANGED) {
+	if (ev->cmd == KCP_NL_CMD_PROFILE_CHANGED) {
 		fprintf(f, "profile %s %s\n", ev->profile.name,
 			action_name(ev->profile.action));
 		return;
 	}
 	kcp_fmt_endpoint(&s->local, local, sizeof(local));
 	kcp_fmt_endpoint(&s->peer, peer, sizeof(peer));
-	if (ev->cmd == KCP_CMD_SESSION_OPENED)
+	if (ev->cmd == KCP_NL_CMD_SESSION_OPENED)
 		fprintf(f, "session opened id %" PRIu64 " %s %s -> %s conv %u profile %s uid %u\n",
 			s->id, state_of(s), local, peer, s->conv,
 			s->profile[0] ? s->profile : "-", s->uid);
@@ -458,7 +459,7 @@ void kcp_fmt_event_json(struct json *j, const struct kcp_event *ev)
 	char local[64], peer[64];
 
 	json_open(j, NULL, '{');
-	if (ev->cmd == KCP_CMD_PROFILE_CHANGED) {
+	if (ev->cmd == KCP_NL_CMD_PROFILE_CHANGED) {
 		json_str(j, "event", "profile");
 		json_str(j, "name", ev->profile.name);
 		json_str(j, "action", action_name(ev->profile.action));
@@ -467,13 +468,13 @@ void kcp_fmt_event_json(struct json *j, const struct kcp_event *ev)
 	}
 	kcp_fmt_endpoint(&s->local, local, sizeof(local));
 	kcp_fmt_endpoint(&s->peer, peer, sizeof(peer));
-	json_str(j, "event", ev->cmd == KCP_CMD_SESSION_OPENED ?
+	json_str(j, "event", ev->cmd == KCP_NL_CMD_SESSION_OPENED ?
 		 "session_opened" : "session_closed");
 	json_u64(j, "id", s->id);
 	json_str(j, "local", local);
 	json_str(j, "peer", peer);
 	json_u64(j, "conv", s->conv);
-	if (ev->cmd == KCP_CMD_SESSION_OPENED) {
+	if (ev->cmd == KCP_NL_CMD_SESSION_OPENED) {
 		json_str(j, "state", state_of(s));
 		json_str(j, "profile", s->profile);
 		json_u64(j, "uid", s->uid);

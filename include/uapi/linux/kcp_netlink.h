@@ -16,15 +16,15 @@
  *
  * COMMANDS
  *
- *   KCP_CMD_GET_INFO      do: KCP_A_VERSION, KCP_A_FAMILY, KCP_A_SETTINGS,
+ *   KCP_NL_CMD_GET_INFO      do: KCP_A_VERSION, KCP_A_FAMILY, KCP_A_SETTINGS,
  *                         KCP_A_LIMITS, KCP_A_SESSIONS, KCP_A_ORPHANS,
- *                         KCP_A_PROFILES
- *   KCP_CMD_GET_PROFILE   do with KCP_A_PROFILE { NAME }: that profile;
+ *                         KCP_A_PROFILES, KCP_A_MEMORY
+ *   KCP_NL_CMD_GET_PROFILE   do with KCP_A_PROFILE { NAME }: that profile;
  *                         dump: every profile, built-in ones first, then
  *                         the namespace's own in the order of creation.
  *                         Each reply is one KCP_A_PROFILE nest holding
  *                         every tunable
- *   KCP_CMD_SET_PROFILE   (admin) KCP_A_PROFILE { NAME, [BASE], tunables }:
+ *   KCP_NL_CMD_SET_PROFILE   (admin) KCP_A_PROFILE { NAME, [BASE], tunables }:
  *                         create the profile or change it. A new profile
  *                         starts from BASE (default: "default"), a changed
  *                         one from its current values (or BASE, if given);
@@ -32,10 +32,10 @@
  *                         fail with EPERM; a combination the engine refuses
  *                         (as setsockopt would) with EINVAL; more than
  *                         KCP_LIMIT_A_PROFILES_MAX profiles with ENOSPC
- *   KCP_CMD_DEL_PROFILE   (admin) KCP_A_PROFILE { NAME }. Built-in ones
+ *   KCP_NL_CMD_DEL_PROFILE   (admin) KCP_A_PROFILE { NAME }. Built-in ones
  *                         fail with EPERM, the namespace's default with
  *                         EBUSY
- *   KCP_CMD_GET_SESSION   do with KCP_A_SESSION { ID }: that session;
+ *   KCP_NL_CMD_GET_SESSION   do with KCP_A_SESSION { ID }: that session;
  *                         dump: every session in the namespace, oldest
  *                         first, each reply one KCP_A_SESSION nest. The dump
  *                         request may carry KCP_A_SESSION as a filter:
@@ -45,18 +45,18 @@
  *                         listed at most once; one that closes is listed at
  *                         most once; NLM_F_DUMP_INTR flags a dump during
  *                         which the set of sessions changed
- *   KCP_CMD_CLOSE_SESSION (admin) KCP_A_SESSION { ID }: abort the session
+ *   KCP_NL_CMD_CLOSE_SESSION (admin) KCP_A_SESSION { ID }: abort the session
  *                         as SO_LINGER 0 would; its owner's next call fails
  *                         with ECONNABORTED
- *   KCP_CMD_GET_STATS     do: KCP_A_STATS, the namespace's counters
- *   KCP_CMD_SET_SETTINGS  (admin) KCP_A_SETTINGS with the settings to change
+ *   KCP_NL_CMD_GET_STATS     do: KCP_A_STATS, the namespace's counters
+ *   KCP_NL_CMD_SET_SETTINGS  (admin) KCP_A_SETTINGS with the settings to change
  *
  * NOTIFICATIONS, on the multicast group KCP_GENL_MCGRP_EVENTS
  *
- *   KCP_CMD_SESSION_OPENED   KCP_A_SESSION { ID, STATE, CONV, LOCAL, PEER,
+ *   KCP_NL_CMD_SESSION_OPENED   KCP_A_SESSION { ID, STATE, CONV, LOCAL, PEER,
  *                            PROFILE, UID }
- *   KCP_CMD_SESSION_CLOSED   KCP_A_SESSION { ID, CONV, LOCAL, PEER, REASON }
- *   KCP_CMD_PROFILE_CHANGED  KCP_A_PROFILE { NAME, ACTION }
+ *   KCP_NL_CMD_SESSION_CLOSED   KCP_A_SESSION { ID, CONV, LOCAL, PEER, REASON }
+ *   KCP_NL_CMD_PROFILE_CHANGED  KCP_A_PROFILE { NAME, ACTION }
  *
  * PROFILES
  *
@@ -80,22 +80,23 @@
 #define KCP_GENL_VERSION	1
 #define KCP_GENL_MCGRP_EVENTS	"events"
 
-enum kcp_cmd {
-	KCP_CMD_UNSPEC,
-	KCP_CMD_GET_INFO,
-	KCP_CMD_GET_PROFILE,
-	KCP_CMD_SET_PROFILE,
-	KCP_CMD_DEL_PROFILE,
-	KCP_CMD_GET_SESSION,
-	KCP_CMD_CLOSE_SESSION,
-	KCP_CMD_GET_STATS,
-	KCP_CMD_SET_SETTINGS,
-	KCP_CMD_SESSION_OPENED,
-	KCP_CMD_SESSION_CLOSED,
-	KCP_CMD_PROFILE_CHANGED,
-	__KCP_CMD_MAX
+enum kcp_nl_cmd {
+	KCP_NL_CMD_UNSPEC,
+	KCP_NL_CMD_GET_INFO,
+	KCP_NL_CMD_GET_PROFILE,
+	KCP_NL_CMD_SET_PROFILE,
+	KCP_NL_CMD_DEL_PROFILE,
+	KCP_NL_CMD_GET_SESSION,
+	KCP_NL_CMD_CLOSE_SESSION,
+	KCP_NL_CMD_GET_STATS,
+	KCP_NL_CMD_SET_SETTINGS,
+	KCP_NL_CMD_SESSION_OPENED,
+	KCP_NL_CMD_SESSION_CLOSED,
+	KCP_NL_CMD_PROFILE_CHANGED,
+	__KCP_NL_CMD_MAX
 };
-#define KCP_CMD_MAX (__KCP_CMD_MAX - 1)
+
+#define KCP_NL_CMD_MAX (__KCP_NL_CMD_MAX - 1)
 
 /* Top-level attributes */
 enum kcp_attr {
@@ -111,8 +112,10 @@ enum kcp_attr {
 	KCP_A_PROFILE,		/* nest: enum kcp_profile_attr */
 	KCP_A_SESSION,		/* nest: enum kcp_session_attr */
 	KCP_A_STATS,		/* nest: enum kcp_stat_attr */
+	KCP_A_MEMORY,		/* u64: bytes the namespace's sessions hold */
 	__KCP_A_MAX
 };
+
 #define KCP_A_MAX (__KCP_A_MAX - 1)
 
 /*
@@ -150,6 +153,7 @@ enum kcp_profile_attr {
 	KCP_PROFILE_A_RCVBUF,		/* SO_RCVBUF in bytes; 0: sized from RCVWND */
 	__KCP_PROFILE_A_MAX
 };
+
 #define KCP_PROFILE_A_MAX (__KCP_PROFILE_A_MAX - 1)
 
 enum kcp_profile_action {
@@ -177,6 +181,7 @@ enum kcp_session_attr {
 	KCP_SESSION_A_REASON,	/* u32: errno that ended it, 0 for a clean end */
 	__KCP_SESSION_A_MAX
 };
+
 #define KCP_SESSION_A_MAX (__KCP_SESSION_A_MAX - 1)
 
 /* Per-namespace counters, u64 each, since the namespace was created. */
@@ -203,7 +208,6 @@ enum kcp_stat_attr {
 	KCP_STAT_A_INVALID_SEGS,	/* una/ACK beyond what was sent, > MSS */
 	KCP_STAT_A_NO_SESSION,		/* for no session and no listener */
 	KCP_STAT_A_BACKLOG_DROPS,	/* socket busy, its backlog full */
-	KCP_STAT_A_CSUM_ZERO6,		/* IPv6 with a zero UDP checksum */
 	KCP_STAT_A_LISTEN_OVERFLOWS,	/* new sessions refused: accept queue full */
 	KCP_STAT_A_LISTEN_DROPS,	/* ... no memory, or not a first PUSH */
 	/* how sessions ended */
@@ -215,8 +219,11 @@ enum kcp_stat_attr {
 	KCP_STAT_A_ORPHAN_TIMEOUTS,	/* orphans that gave up undelivered */
 	KCP_STAT_A_IDLE_TIMEOUTS,	/* accepted sessions expired idle */
 	KCP_STAT_A_GSO_BATCHES,		/* datagram runs sent as one skb */
+	/* datagrams taken while the namespace was at KCP_SETTING_A_MEM_MAX */
+	KCP_STAT_A_MEM_LIMITED,
 	__KCP_STAT_A_MAX
 };
+
 #define KCP_STAT_A_MAX (__KCP_STAT_A_MAX - 1)
 
 /* Per-namespace settings (u32 unless noted); all may be set (admin). */
@@ -239,8 +246,19 @@ enum kcp_setting_attr {
 	 * keeps what the administrator chose.
 	 */
 	KCP_SETTING_A_RESTRICT_TUNABLES,
+	/*
+	 * 64..4194304 KiB: what the namespace's sessions may hold together,
+	 * send and receive sides, segment overhead included (TCP's tcp_mem).
+	 * Default: a sixteenth of RAM. From three quarters of it (pressure),
+	 * socket buffers stop growing to fit their windows; at it, a session
+	 * takes no data beyond what it holds (its window closes) except the
+	 * one segment its reader waits for, and send() waits while the
+	 * socket has anything queued.
+	 */
+	KCP_SETTING_A_MEM_MAX,
 	__KCP_SETTING_A_MAX
 };
+
 #define KCP_SETTING_A_MAX (__KCP_SETTING_A_MAX - 1)
 
 #define KCP_RTO_MIN_UNPRIVILEGED	30	/* ms: ikcp's nodelay floor */
@@ -255,6 +273,7 @@ enum kcp_limit_attr {
 	KCP_LIMIT_A_MTU_MAX,
 	__KCP_LIMIT_A_MAX
 };
+
 #define KCP_LIMIT_A_MAX (__KCP_LIMIT_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_KCP_NETLINK_H */
