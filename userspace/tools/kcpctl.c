@@ -60,7 +60,9 @@ int kcpctl_fail(struct kcp_ctl *ctl, int err, const char *what)
 
 	switch (-err) {
 	case EPERM:
-		text = "not permitted (needs CAP_NET_ADMIN)";
+		/* the kernel names other reasons (a built-in profile) itself */
+		text = why[0] ? "not permitted" :
+		       "not permitted (needs CAP_NET_ADMIN)";
 		break;
 	case ENOENT:
 		text = "does not exist";
