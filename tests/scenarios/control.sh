@@ -163,6 +163,10 @@ kcpctl profile set m1 nodelay 1
 kcpctl profile del m1
 hold_id=$(kcpctl -j session peer 127.0.0.1:9200 | $J | awk -F= '/^0\.id=/ { print $2 }')
 kcpctl session close "$hold_id"
+# aborted, the session stays listed (closed) until its owner lets go
+json $T/aborted session show "$hold_id"
+[ "$(get $T/aborted state)" = CLOSE ] || fail "session close: state $(get $T/aborted state)"
+kill $hold1
 sleep 1
 kill $mon
 $J -l <$T/events >$T/ev || fail "monitor -j: not JSON lines: $(cat $T/events)"
@@ -170,8 +174,9 @@ $J -l <$T/events >$T/ev || fail "monitor -j: not JSON lines: $(cat $T/events)"
 grep -n . $T/events | grep -E '"name":"m1","action":"(created|deleted)"' |
 	cut -d: -f1 | tr '\n' ' ' >$T/order
 [ "$(wc -w <$T/order)" = 2 ] || fail "monitor: the m1 events: $(cat $T/events)"
-grep -q '"event":"session_closed","id":'"$hold_id"',' $T/events ||
-	fail "monitor: no session_closed for $hold_id: $(cat $T/events)"
+# ... and its end carries the abort's errno, ECONNABORTED
+grep -q '"event":"session_closed","id":'"$hold_id"',.*"reason":103}' $T/events ||
+	fail "monitor: no session_closed for $hold_id with ECONNABORTED: $(cat $T/events)"
 kcpctl monitor -c 1 >$T/textev &
 mon=$!
 pids="$pids $mon"

@@ -405,7 +405,7 @@ static const struct {
 	{ "name of 199 bytes", name_oversized, -EINVAL, true },
 	{ "empty name", name_empty, -EINVAL, true },
 	{ "tunable of 2 bytes", tunable_wrong_size, -EINVAL, true },
-	{ "interval 5 ms", tunable_out_of_range, -EINVAL, true },
+	{ "interval 5 ms", tunable_out_of_range, -ERANGE, true },
 	{ "read-only BUILTIN flag", read_only_flag, -EINVAL, true },
 	{ "unknown attribute in the nest", unknown_nested_attr, -EINVAL, true },
 	{ "nest without NLA_F_NESTED", nest_without_flag, -EINVAL, true },
@@ -413,12 +413,12 @@ static const struct {
 	{ "base that does not exist", unknown_base, -ENOENT, true },
 	{ "deleting a built-in profile", del_builtin, -EPERM, true },
 	{ "default profile that does not exist", default_unknown, -ENOENT, true },
-	{ "orphan_timeout 999 ms", setting_out_of_range, -EINVAL, true },
+	{ "orphan_timeout 999 ms", setting_out_of_range, -ERANGE, true },
 	{ "read-only KCP_A_VERSION", read_only_top, -EINVAL, true },
 	{ "GET_SESSION without an id", session_without_id, -EINVAL, true },
 	{ "closing a session that does not exist", close_unknown, -ENOENT, true },
 	{ "filter of family AF_UNIX", filter_bad_family, -EAFNOSUPPORT, true },
-	{ "filter of 2 bytes", filter_too_short, -EINVAL, true },
+	{ "filter of 2 bytes", filter_too_short, -ERANGE, true },
 };
 
 int main(void)

@@ -8,10 +8,11 @@
  * Reading is open to everyone; commands marked (admin) need CAP_NET_ADMIN
  * in the user namespace that owns the network namespace, and fail with
  * EPERM otherwise. Attributes are validated strictly: an unknown
- * attribute, a wrong type or size, a string too long or a value out of
- * range fails the request with EINVAL (ENOENT for an unknown profile or
- * session, EEXIST, EBUSY as noted) and an extended-ack message naming the
- * attribute, and changes nothing. The family is described for tools such
+ * attribute, a wrong type or size or a string too long fails the request
+ * with EINVAL, a number out of its range or a binary attribute shorter
+ * than its minimum with ERANGE (as the kernel's netlink policies answer;
+ * ENOENT for an unknown profile or session, EEXIST, EBUSY as noted), with
+ * an extended-ack message naming the attribute, and changes nothing. The family is described for tools such
  * as the kernel's ynl in docs/netlink/kcp.yaml.
  *
  * COMMANDS
