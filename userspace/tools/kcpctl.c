@@ -19,12 +19,15 @@ static const struct {
 	const char *help;
 } subcommands[] = {
 	{ "status", kcpctl_status, "is kcp.ko loaded, which version, which family" },
+	/* a build without libnl (make CONTROL=0) has status alone */
+#ifndef KCPCTL_STATUS_ONLY
 	{ "info", kcpctl_info, "the module, the namespace's settings and limits" },
 	{ "profile", kcpctl_profile, "list, show, set, delete profiles; choose the default" },
 	{ "session", kcpctl_session, "list, show or close sessions" },
 	{ "stats", kcpctl_stats, "the namespace's counters, or their change per interval" },
 	{ "monitor", kcpctl_monitor, "print events as they happen" },
 	{ "set", kcpctl_set, "change the namespace's settings" },
+#endif
 };
 
 static void usage(FILE *out)
@@ -38,6 +41,7 @@ static void usage(FILE *out)
 		fprintf(out, "  %-10s %s\n", subcommands[i].name, subcommands[i].help);
 }
 
+#ifndef KCPCTL_STATUS_ONLY
 struct kcp_ctl *kcpctl_open(void)
 {
 	struct kcp_ctl *ctl;
@@ -73,6 +77,8 @@ int kcpctl_fail(struct kcp_ctl *ctl, int err, const char *what)
 	fprintf(stderr, "kcpctl: %s: %s%s%s\n", what, text, why[0] ? ": " : "", why);
 	return 1;
 }
+
+#endif
 
 int kcpctl_usage(const char *text)
 {
