@@ -99,7 +99,7 @@ dkms-src:
 	install -d $(DESTDIR)$(DKMS_SRC)/kmod $(DESTDIR)$(DKMS_SRC)/include/uapi/linux
 	install -m 644 Kbuild LICENSE $(DESTDIR)$(DKMS_SRC)/
 	install -m 644 kmod/Kbuild kmod/*.[ch] $(DESTDIR)$(DKMS_SRC)/kmod/
-	install -m 644 include/uapi/linux/kcp.h $(DESTDIR)$(DKMS_SRC)/include/uapi/linux/
+	install -m 644 include/uapi/linux/kcp*.h $(DESTDIR)$(DKMS_SRC)/include/uapi/linux/
 	sed 's/@VERSION@/$(VERSION)/' packaging/dkms/dkms.conf >$(DESTDIR)$(DKMS_SRC)/dkms.conf
 
 dkms-add: dkms-src

@@ -227,6 +227,7 @@ static struct kcp_sock *kcp_accept_dequeue(struct kcp_sock *listener)
 	if (child) {
 		list_del_init(&child->accept_node);
 		WRITE_ONCE(listener->accept_len, listener->accept_len - 1);
+		atomic_dec(&kcp_net(sock_net(&child->sk))->pending);
 	}
 	spin_unlock_bh(&listener->accept_lock);
 	return child;

@@ -231,6 +231,8 @@ static int __net_init kcp_net_init_ns(struct net *net)
 	kn->orphan_max = KCP_ORPHAN_MAX_DEFAULT;
 	kn->orphan_timeout = KCP_ORPHAN_TIMEOUT_DEFAULT;
 	atomic_long_set(&kn->mem, 0);
+	atomic_set(&kn->pending, 0);
+	kn->pending_max = KCP_PENDING_MAX_DEFAULT;
 	/* as tcp_mem's ceiling scales with memory: a sixteenth of it */
 	kn->mem_max = max_t(unsigned long, totalram_pages() / 16 * PAGE_SIZE,
 			    KCP_MEM_MAX_MIN_KB * 1024UL);
@@ -248,6 +250,7 @@ static void __net_exit kcp_net_exit_ns(struct net *net)
 	WARN_ON_ONCE(!list_empty(&kn->sessions));
 	WARN_ON_ONCE(atomic_read(&kn->orphans));
 	WARN_ON_ONCE(atomic_long_read(&kn->mem));
+	WARN_ON_ONCE(atomic_read(&kn->pending));
 	kcp_profiles_exit(kn);
 	free_percpu(kn->mib);
 }

@@ -41,6 +41,8 @@ struct kcp_mib {
  * @orphan_timeout: ms an orphan may take to deliver before it is dropped
  * @mem: bytes the namespace's sessions hold, charged by kcp_net_mem_charge()
  * @mem_max: the most they may hold (KCP_SETTING_A_MEM_MAX, in bytes)
+ * @pending: sessions listeners hold, not yet accepted
+ * @pending_max: the most they may hold together
  * @idle_timeout: ms an accepted session may go without a datagram (0: any)
  * @restrict_tunables: KCP_SETTING_A_RESTRICT_TUNABLES
  * @mib: the counters kept as events happen
@@ -61,6 +63,8 @@ struct kcp_net {
 	u32 orphan_max;
 	u32 orphan_timeout;
 	atomic_long_t mem;
+	atomic_t pending;
+	u32 pending_max;
 	unsigned long mem_max;
 	u32 idle_timeout;
 	bool restrict_tunables;
@@ -79,8 +83,13 @@ struct kcp_net {
 #define KCP_ORPHAN_TIMEOUT_MIN		1000
 #define KCP_ORPHAN_TIMEOUT_MAX		3600000
 #define KCP_IDLE_TIMEOUT_MAX		86400000
+#define KCP_PENDING_MAX_DEFAULT		16384
+#define KCP_PENDING_MAX_LIMIT		1048576
 #define KCP_MEM_MAX_MIN_KB		64
 #define KCP_MEM_MAX_MAX_KB		4194304
+
+/* What each side of a session may hold even at the namespace's limit. */
+#define KCP_SOCK_MEM_MIN		(16 * 1024)
 
 /* Where a namespace's sessions stand against its memory limit. */
 enum kcp_mem_state {

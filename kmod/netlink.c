@@ -36,6 +36,10 @@ static struct netlink_range_validation kcp_range_idle_timeout = {
 	.min = 0, .max = KCP_IDLE_TIMEOUT_MAX,
 };
 
+static struct netlink_range_validation kcp_range_pending_max = {
+	.min = 1, .max = KCP_PENDING_MAX_LIMIT,
+};
+
 static struct netlink_range_validation kcp_range_mem_max = {
 	.min = KCP_MEM_MAX_MIN_KB, .max = KCP_MEM_MAX_MAX_KB,
 };
@@ -47,6 +51,7 @@ static const struct nla_policy kcp_setting_policy[KCP_SETTING_A_MAX + 1] = {
 	[KCP_SETTING_A_IDLE_TIMEOUT]	  = KCP_NL_U32_RANGE(kcp_range_idle_timeout),
 	[KCP_SETTING_A_RESTRICT_TUNABLES] = KCP_NL_FLAG,
 	[KCP_SETTING_A_MEM_MAX]		  = KCP_NL_U32_RANGE(kcp_range_mem_max),
+	[KCP_SETTING_A_PENDING_MAX]	  = KCP_NL_U32_RANGE(kcp_range_pending_max),
 };
 
 static const struct nla_policy kcp_policy[KCP_A_MAX + 1] = {
@@ -63,6 +68,7 @@ static const struct nla_policy kcp_policy[KCP_A_MAX + 1] = {
 						     kcp_nl_session_policy),
 	[KCP_A_STATS]		= KCP_NL_READ_ONLY,
 	[KCP_A_MEMORY]		= KCP_NL_READ_ONLY,
+	[KCP_A_PENDING]		= KCP_NL_READ_ONLY,
 };
 
 /**
@@ -120,7 +126,8 @@ static int kcp_nl_put_settings(struct sk_buff *msg, struct net *net)
 			READ_ONCE(kn->idle_timeout)) ||
 	    nla_put_u32(msg, KCP_SETTING_A_RESTRICT_TUNABLES,
 			READ_ONCE(kn->restrict_tunables)) ||
-	    nla_put_u32(msg, KCP_SETTING_A_MEM_MAX, READ_ONCE(kn->mem_max) / 1024))
+	    nla_put_u32(msg, KCP_SETTING_A_MEM_MAX, READ_ONCE(kn->mem_max) / 1024) ||
+	    nla_put_u32(msg, KCP_SETTING_A_PENDING_MAX, READ_ONCE(kn->pending_max)))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;
@@ -158,7 +165,8 @@ static int kcp_nl_get_info(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u32(msg, KCP_A_ORPHANS, atomic_read(&kn->orphans)) ||
 	    nla_put_u32(msg, KCP_A_PROFILES, READ_ONCE(kn->nprofiles)) ||
 	    nla_put_u64_64bit(msg, KCP_A_MEMORY, atomic_long_read(&kn->mem),
-			      KCP_A_PAD)) {
+			      KCP_A_PAD) ||
+	    nla_put_u32(msg, KCP_A_PENDING, atomic_read(&kn->pending))) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
@@ -235,6 +243,9 @@ static int kcp_nl_set_settings(struct sk_buff *skb, struct genl_info *info)
 	a = tb[KCP_SETTING_A_MEM_MAX];
 	if (a)
 		WRITE_ONCE(kn->mem_max, nla_get_u32(a) * 1024UL);
+	a = tb[KCP_SETTING_A_PENDING_MAX];
+	if (a)
+		WRITE_ONCE(kn->pending_max, nla_get_u32(a));
 	return 0;
 }
 

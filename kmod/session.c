@@ -31,113 +31,6 @@
 #include "sock.h"
 #include "wire.h"
 
-/*
- * Datagrams leave in batches (UDP GSO): a run of full-size datagrams from
- * one flush goes down the stack as one skb of up to KCP_GSO_SEGS
- * datagrams, which the device (or the stack, just before it) cuts into
- * UDP datagrams of gso_size bytes each, the last one possibly shorter:
- * one route, netfilter and qdisc pass per batch instead of per datagram,
- * as TCP has with TSO. A receiver sees ordinary UDP datagrams.
- */
-#define KCP_GSO_SEGS	32
-
-static void kcp_session_xmit(struct kcp_sock *ks, struct sk_buff *skb)
-{
-	kcp_endpoint_xmit(ks->ep, &ks->peer, &ks->dst_cache, skb, &ks->sk);
-}
-
-/* Send the batch being built, if any. */
-static void kcp_session_tx_flush(struct kcp_sock *ks)
-{
-	struct sk_buff *skb = ks->tx_batch;
-
-	if (!skb)
-		return;
-	ks->tx_batch = NULL;
-	if (ks->tx_batch_segs > 1) {
-		kcp_endpoint_set_gso(skb, ks->tx_batch_size, ks->tx_batch_segs);
-		ks->tx_batches++;
-	}
-	kcp_session_xmit(ks, skb);
-}
-
-/*
- * The engine builds each datagram in place, in the skb that carries it:
- * at the tail of the batch while the datagrams before it are all full, in
- * an skb of its own otherwise. A full datagram with nothing batched yet
- * waits in ks->tx_skb: if another follows, the two start a batch.
- */
-static void *kcp_session_alloc(struct kcp_engine *kcp, size_t size, void *priv)
-{
-	struct kcp_sock *ks = priv;
-	struct sk_buff *batch = ks->tx_batch, *single = ks->tx_skb;
-
-	if (batch && ks->tx_batch_size == size &&
-	    ks->tx_batch_segs < KCP_GSO_SEGS)
-		return skb_tail_pointer(batch);
-	kcp_session_tx_flush(ks);
-	if (single) {
-		/* a second full datagram: a batch, if one can be had */
-		ks->tx_skb = NULL;
-		batch = kcp_endpoint_alloc_skb(KCP_GSO_SEGS * size);
-		if (batch) {
-			skb_put_data(batch, single->data, single->len);
-			consume_skb(single);
-			ks->tx_batch = batch;
-			ks->tx_batch_size = size;
-			ks->tx_batch_segs = 1;
-			return skb_tail_pointer(batch);
-		}
-		kcp_session_xmit(ks, single);
-	}
-	ks->tx_skb = kcp_endpoint_alloc_skb(size);
-	ks->tx_size = size;
-	return ks->tx_skb ? ks->tx_skb->data : NULL;
-}
-
-static int kcp_session_output(struct kcp_engine *kcp, const void *buf,
-			      size_t len, void *priv)
-{
-	struct kcp_sock *ks = priv;
-	struct sk_buff *skb = ks->tx_skb;
-
-	if (ks->tx_batch && buf == skb_tail_pointer(ks->tx_batch)) {
-		skb_put(ks->tx_batch, len);
-		ks->tx_batch_segs++;
-		/* a short datagram ends a batch, as its last */
-		if (len != ks->tx_batch_size ||
-		    ks->tx_batch_segs == KCP_GSO_SEGS)
-			kcp_session_tx_flush(ks);
-		return 0;
-	}
-	skb_put(skb, len);
-	if (len == ks->tx_size)
-		return 0;	/* full: it may start a batch */
-	ks->tx_skb = NULL;
-	kcp_session_xmit(ks, skb);
-	return 0;
-}
-
-/*
- * The end of an engine run: what waits for a batch leaves now, unless the
- * run ended the session (which may have let go of its endpoint).
- */
-static void kcp_session_tx_done(struct kcp_sock *ks)
-{
-	struct sk_buff *single = ks->tx_skb;
-
-	ks->tx_skb = NULL;
-	if (test_bit(KCP_HALTED, &ks->flags)) {
-		kfree_skb(single);
-		kfree_skb(ks->tx_batch);
-		ks->tx_batch = NULL;
-		return;
-	}
-	kcp_session_tx_flush(ks);
-	if (single)
-		kcp_session_xmit(ks, single);
-}
-
 /* Below the send buffer, and not more than two windows queued. */
 static bool kcp_session_writable(const struct kcp_sock *ks)
 {
@@ -153,8 +46,8 @@ static bool kcp_session_writable(const struct kcp_sock *ks)
  * @ks: a session, locked
  *
  * Below its send buffer, and while its namespace is at its memory limit,
- * only if it has nothing queued: each session can still make progress,
- * none can grow.
+ * only below its minimum (KCP_SOCK_MEM_MIN, as tcp_wmem[0]): each session
+ * can still make progress, none can grow.
  *
  * Return: whether it may.
  */
@@ -164,7 +57,8 @@ bool kcp_session_may_queue(const struct kcp_sock *ks)
 
 	if (mem >= READ_ONCE(ks->sk.sk_sndbuf))
 		return false;
-	return !mem || kcp_net_mem_state(sock_net(&ks->sk)) != KCP_MEM_LIMIT;
+	return mem < KCP_SOCK_MEM_MIN ||
+	       kcp_net_mem_state(sock_net(&ks->sk)) != KCP_MEM_LIMIT;
 }
 
 /**
@@ -341,8 +235,10 @@ void kcp_session_kick(struct kcp_sock *ks)
 
 /*
  * What the engine may hold of received data: the receive buffer, and while
- * the namespace is at its memory limit, no more than it holds already (the
- * engine still takes the one segment a waiting reader needs).
+ * the namespace is at its memory limit, no more than it holds already or
+ * its minimum, whichever is more. As tcp_rmem[0], the minimum keeps every
+ * session moving: without it, senders' queued data alone could hold the
+ * namespace at its limit while every receiver's window stays shut.
  */
 static void kcp_session_rcv_limit(struct kcp_sock *ks)
 {
@@ -350,7 +246,7 @@ static void kcp_session_rcv_limit(struct kcp_sock *ks)
 	u32 limit = READ_ONCE(ks->sk.sk_rcvbuf);
 
 	if (kcp_net_mem_state(sock_net(&ks->sk)) == KCP_MEM_LIMIT) {
-		limit = min_t(u32, limit, max_t(u32, kcp->rcv_mem, 1));
+		limit = min_t(u32, limit, max_t(u32, kcp->rcv_mem, KCP_SOCK_MEM_MIN));
 		kcp_net_count(sock_net(&ks->sk), KCP_STAT_A_MEM_LIMITED, 1);
 	}
 	kcp->cfg.rcv_limit = limit;
@@ -532,6 +428,7 @@ struct kcp_sock *kcp_session_spawn(struct kcp_sock *listener,
 				   const struct sk_buff *skb)
 {
 	struct sock *lsk = &listener->sk, *sk;
+	struct kcp_net *kn = kcp_net(sock_net(lsk));
 	struct kcp_sock *ks;
 	struct kcp_hdr hdr;
 
@@ -540,14 +437,15 @@ struct kcp_sock *kcp_session_spawn(struct kcp_sock *listener,
 	    READ_ONCE(lsk->sk_state) != TCP_LISTEN)
 		goto drop;
 	/* as TCP's sk_acceptq_is_full(): listen(fd, 0) still takes one */
-	if (READ_ONCE(listener->accept_len) > READ_ONCE(lsk->sk_max_ack_backlog)) {
+	if (READ_ONCE(listener->accept_len) > READ_ONCE(lsk->sk_max_ack_backlog) ||
+	    !atomic_add_unless(&kn->pending, 1, READ_ONCE(kn->pending_max))) {
 		kcp_net_count(sock_net(lsk), KCP_STAT_A_LISTEN_OVERFLOWS, 1);
 		return NULL;
 	}
 
 	sk = sk_alloc(sock_net(lsk), lsk->sk_family, GFP_ATOMIC, lsk->sk_prot, 0);
 	if (!sk)
-		goto drop;
+		goto unpend;
 	sock_init_data(NULL, sk);
 	security_sk_clone(lsk, sk);	/* LSM labels, as inet's accept path */
 	sk->sk_type = lsk->sk_type;
@@ -578,7 +476,7 @@ struct kcp_sock *kcp_session_spawn(struct kcp_sock *listener,
 	refcount_inc(&ks->ep->refs);
 	if (kcp_session_start(ks, GFP_ATOMIC)) {
 		sk_free(sk);	/* the destructor drops the endpoint */
-		goto drop;
+		goto unpend;
 	}
 	sk->sk_state = TCP_ESTABLISHED;
 	sk->sk_uid = lsk->sk_uid;	/* the owner, until accept() grafts it */
@@ -594,6 +492,8 @@ struct kcp_sock *kcp_session_spawn(struct kcp_sock *listener,
 	sock_hold(sk);
 	return ks;
 
+unpend:
+	atomic_dec(&kn->pending);
 drop:
 	kcp_net_count(sock_net(lsk), KCP_STAT_A_LISTEN_DROPS, 1);
 	return NULL;

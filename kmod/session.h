@@ -5,12 +5,20 @@
 #include <uapi/linux/kcp_netlink.h>
 #include <linux/types.h>
 
+struct kcp_engine;
 struct kcp_sock;
 struct sk_buff;
 struct sock;
 union kcp_addr;
 
 void kcp_session_init(struct kcp_sock *ks);
+
+/* session_tx.c: the engine's datagrams out, in UDP GSO batches */
+void *kcp_session_alloc(struct kcp_engine *kcp, size_t size, void *priv);
+int kcp_session_output(struct kcp_engine *kcp, const void *buf, size_t len,
+		       void *priv);
+void kcp_session_tx_done(struct kcp_sock *ks);
+
 void kcp_session_size_buffers(struct kcp_sock *ks);
 bool kcp_session_may_queue(const struct kcp_sock *ks);
 int kcp_session_start(struct kcp_sock *ks, gfp_t gfp);

@@ -35,6 +35,8 @@ until rmmod kcp 2>/dev/null; do
 	sleep 0.1
 done
 ! grep -q '^kcp ' /proc/modules
+# the guest's modprobe is busybox's, in /bin; the kernel asks /sbin's
+echo "$(command -v modprobe)" > /proc/sys/kernel/modprobe
 /add/genl ctrl get name kcp | grep -q 'Name: kcp'
 grep -q '^kcp ' /proc/modules
 echo "ok   resolving the kcp netlink family loads kcp.ko"

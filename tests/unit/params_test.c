@@ -66,6 +66,7 @@ static const struct {
 	{ "idle_timeout", KCP_SETTING_A_IDLE_TIMEOUT, 0, 86400000 },
 	{ "restrict_tunables", KCP_SETTING_A_RESTRICT_TUNABLES, 0, 1 },
 	{ "mem_max", KCP_SETTING_A_MEM_MAX, 64, 4194304 },
+	{ "pending_max", KCP_SETTING_A_PENDING_MAX, 1, 1048576 },
 };
 
 static void every_profile_key_takes_its_edges(int *failures)

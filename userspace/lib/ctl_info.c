@@ -64,6 +64,8 @@ static int info_reply(struct nlattr **tb, void *arg)
 		ret |= kcp_ctl_get_u32(tb[KCP_A_ORPHANS], &info->orphans);
 	if (tb[KCP_A_PROFILES])
 		ret |= kcp_ctl_get_u32(tb[KCP_A_PROFILES], &info->profiles);
+	if (tb[KCP_A_PENDING])
+		ret |= kcp_ctl_get_u32(tb[KCP_A_PENDING], &info->pending);
 	if (tb[KCP_A_MEMORY])
 		ret |= kcp_ctl_get_u64(tb[KCP_A_MEMORY], &info->memory);
 	if (ret)

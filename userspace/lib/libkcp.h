@@ -104,6 +104,7 @@ struct kcp_module_info {
 	uint32_t orphans;
 	uint32_t profiles;
 	uint64_t memory;			/* bytes the sessions hold */
+	uint32_t pending;			/* not yet accepted */
 	struct kcp_settings settings;
 	uint64_t limits_present;
 	uint32_t limit[KCP_LIMIT_A_MAX + 1];	/* enum kcp_limit_attr */

@@ -139,8 +139,9 @@ void kcp_fmt_info_text(FILE *f, const struct kcp_module_info *info)
 	unsigned int i;
 
 	fprintf(f, "kcp.ko %s, address family %u\n", info->version, info->family);
-	fprintf(f, "sessions %u (orphans %u), holding %" PRIu64 " bytes; profiles of its own %u\n",
-		info->sessions, info->orphans, info->memory, info->profiles);
+	fprintf(f, "sessions %u (orphans %u, waiting for accept %u), holding %" PRIu64
+		" bytes; profiles of its own %u\n", info->sessions, info->orphans,
+		info->pending, info->memory, info->profiles);
 	fprintf(f, "settings:\n");
 	for (i = 1; i <= KCP_SETTING_A_MAX; i++) {
 		key = kcp_key_by_attr(&kcp_setting_keyset, i);
@@ -171,6 +172,7 @@ void kcp_fmt_info_json(struct json *j, const struct kcp_module_info *info)
 	json_u64(j, "orphans", info->orphans);
 	json_u64(j, "profiles", info->profiles);
 	json_u64(j, "memory", info->memory);
+	json_u64(j, "pending", info->pending);
 	json_open(j, "settings", '{');
 	for (i = 1; i <= KCP_SETTING_A_MAX; i++) {
 		key = kcp_key_by_attr(&kcp_setting_keyset, i);

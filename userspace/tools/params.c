@@ -53,6 +53,7 @@ static const struct kcp_key setting_keys[] = {
 	{ "idle_timeout",	KCP_KEY_U32, KCP_SETTING_A_IDLE_TIMEOUT, 0, 86400000, "ms", false },
 	{ "restrict_tunables",	KCP_KEY_BOOL, KCP_SETTING_A_RESTRICT_TUNABLES, 0, 1, NULL, false },
 	{ "mem_max",		KCP_KEY_U32, KCP_SETTING_A_MEM_MAX, 64, 4194304, "KiB", false },
+	{ "pending_max",	KCP_KEY_U32, KCP_SETTING_A_PENDING_MAX, 1, 1048576, "sessions", false },
 };
 
 static const struct kcp_key filter_keys[] = {

@@ -10,7 +10,7 @@
 #include "params.h"
 
 #define SET_USAGE "set KEY VALUE... (default_profile orphan_max orphan_timeout " \
-		  "idle_timeout restrict_tunables mem_max)"
+		  "idle_timeout restrict_tunables mem_max pending_max)"
 
 int kcpctl_set(struct kcpctl *k, int argc, char **argv)
 {

@@ -19,7 +19,7 @@
  *
  *   KCP_NL_CMD_GET_INFO      do: KCP_A_VERSION, KCP_A_FAMILY, KCP_A_SETTINGS,
  *                         KCP_A_LIMITS, KCP_A_SESSIONS, KCP_A_ORPHANS,
- *                         KCP_A_PROFILES, KCP_A_MEMORY
+ *                         KCP_A_PROFILES, KCP_A_MEMORY, KCP_A_PENDING
  *   KCP_NL_CMD_GET_PROFILE   do with KCP_A_PROFILE { NAME }: that profile;
  *                         dump: every profile, built-in ones first, then
  *                         the namespace's own in the order of creation.
@@ -114,6 +114,7 @@ enum kcp_attr {
 	KCP_A_SESSION,		/* nest: enum kcp_session_attr */
 	KCP_A_STATS,		/* nest: enum kcp_stat_attr */
 	KCP_A_MEMORY,		/* u64: bytes the namespace's sessions hold */
+	KCP_A_PENDING,		/* u32: sessions listeners hold, not yet accepted */
 	__KCP_A_MAX
 };
 
@@ -209,7 +210,8 @@ enum kcp_stat_attr {
 	KCP_STAT_A_INVALID_SEGS,	/* una/ACK beyond what was sent, > MSS */
 	KCP_STAT_A_NO_SESSION,		/* for no session and no listener */
 	KCP_STAT_A_BACKLOG_DROPS,	/* socket busy, its backlog full */
-	KCP_STAT_A_LISTEN_OVERFLOWS,	/* new sessions refused: accept queue full */
+	/* new sessions refused: accept queue or the namespace's pending_max full */
+	KCP_STAT_A_LISTEN_OVERFLOWS,
 	KCP_STAT_A_LISTEN_DROPS,	/* ... no memory, or not a first PUSH */
 	/* how sessions ended */
 	KCP_STAT_A_DEAD_LINKS,		/* dead-link limit: ETIMEDOUT */
@@ -251,12 +253,19 @@ enum kcp_setting_attr {
 	 * 64..4194304 KiB: what the namespace's sessions may hold together,
 	 * send and receive sides, segment overhead included (TCP's tcp_mem).
 	 * Default: a sixteenth of RAM. From three quarters of it (pressure),
-	 * socket buffers stop growing to fit their windows; at it, a session
-	 * takes no data beyond what it holds (its window closes) except the
-	 * one segment its reader waits for, and send() waits while the
-	 * socket has anything queued.
+	 * socket buffers stop growing to fit their windows; at it, each side
+	 * of a session holds no more than it does already or 16 KiB,
+	 * whichever is more (so every session still moves, as with TCP's
+	 * tcp_rmem[0]): the receive window shrinks and send() waits.
 	 */
 	KCP_SETTING_A_MEM_MAX,
+	/*
+	 * 1..1048576 (default 16384): sessions all the namespace's listeners
+	 * together may hold before accept() takes them. Each listener's own
+	 * bound is its listen() backlog; this one bounds a flood of spoofed
+	 * first datagrams spread over many listeners.
+	 */
+	KCP_SETTING_A_PENDING_MAX,
 	__KCP_SETTING_A_MAX
 };
 
