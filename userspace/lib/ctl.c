@@ -38,6 +38,11 @@
 #define NLMSGERR_ATTR_MSG	1
 #endif
 
+/* The structs' "present" masks have a bit per attribute of their set. */
+_Static_assert(KCP_PROFILE_A_MAX < 64 && KCP_SESSION_A_MAX < 64 &&
+	       KCP_STAT_A_MAX < 64 && KCP_SETTING_A_MAX < 64 &&
+	       KCP_LIMIT_A_MAX < 64, "an attribute set outgrew its mask");
+
 /* The state of one request while its answer is read. */
 struct kcp_request {
 	struct kcp_ctl *ctl;

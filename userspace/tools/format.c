@@ -21,6 +21,7 @@
 #define BOLD(c)		((c) ? "\033[1m" : "")
 #define GREEN(c)	((c) ? "\033[32m" : "")
 #define RESET(c)	((c) ? "\033[0m" : "")
+#define ESTABLISHED	1	/* TCP_ESTABLISHED, as the kernel reports it */
 
 void kcp_fmt_endpoint(const struct sockaddr_storage *ss, char *buf, size_t size)
 {
@@ -329,8 +330,8 @@ void kcp_fmt_session_row(FILE *f, const struct kcp_session *s, bool color)
 	kcp_fmt_endpoint(&s->local, local, sizeof(local));
 	kcp_fmt_endpoint(&s->peer, peer, sizeof(peer));
 	fprintf(f, "%-8" PRIu64 " %s%-12s%s %-24s %-24s %-10u %s%s\n", s->id,
-		s->state == 1 ? GREEN(color) : "", state_of(s),
-		s->state == 1 ? RESET(color) : "", local, peer, s->conv,
+		s->state == ESTABLISHED ? GREEN(color) : "", state_of(s),
+		s->state == ESTABLISHED ? RESET(color) : "", local, peer, s->conv,
 		s->profile[0] ? s->profile : "-", s->orphan ? " (orphan)" : "");
 	if (!s->info_len)
 		return;
