@@ -56,6 +56,23 @@ expect_exit() {
 	[ "$got" = "$want" ] || fail "$*: exit status $got, expected $want ($(cat $T/err))"
 }
 
+# ---- without kcp.ko ------------------------------------------------------
+# Resolving the family would load kcp.ko again: the kernel's modprobe is
+# pointed at false(1) meanwhile, so the family stays missing.
+rmmod kcp
+modprobe_path=$(cat /proc/sys/kernel/modprobe)
+echo /bin/false >/proc/sys/kernel/modprobe
+expect_exit 1 kcpctl info
+grep -qx 'kcpctl: kcp.ko not loaded (no "kcp" generic netlink family)' $T/err ||
+	fail "kcpctl without kcp.ko: $(cat $T/err)"
+[ ! -s $T/out ] || fail "kcpctl without kcp.ko printed: $(cat $T/out)"
+expect_exit 1 kcpctl -j profile
+[ ! -s $T/out ] || fail "kcpctl -j without kcp.ko printed: $(cat $T/out)"
+expect_exit 2 kcpctl profile set x interval 5	# arguments first
+echo "$modprobe_path" >/proc/sys/kernel/modprobe
+insmod /lib/modules/kcp.ko
+ok "without kcp.ko: one line, exit 1; bad arguments still exit 2"
+
 # ---- info ---------------------------------------------------------------
 json $T/info info
 [ "$(get $T/info family)" = "$(cat /sys/module/kcp/parameters/family)" ] ||
@@ -201,7 +218,23 @@ grep -q "profile 'sat': does not exist" $T/err || fail "show of a deleted profil
 expect_exit 1 kcpctl profile nope
 expect_exit 1 kcpctl profile set fast3 nodelay 0
 grep -q 'not permitted: built-in' $T/err || fail "changing a built-in: $(cat $T/err)"
-ok "profile del: EBUSY while the default, then gone; built-in ones refused"
+expect_exit 1 kcpctl profile set x from nope
+grep -q 'no such base profile' $T/err || fail "a base that does not exist: $(cat $T/err)"
+max=$(kcpctl -j info | $J | awk -F= '$1 == "limits.profiles_max" { print $2 }')
+i=0
+while [ $i -lt "$max" ]; do
+	i=$((i + 1))
+	kcpctl profile set "p$i" nodelay 1
+done
+expect_exit 1 kcpctl profile set one-too-many nodelay 1
+grep -q 'No space left' $T/err || fail "profile $((max + 1)) of $max: $(cat $T/err)"
+[ "$(kcpctl -j profile | $J | grep -c '^[0-9]*\.builtin=false$')" = "$max" ] ||
+	fail "profile list: not the $max of our own"
+while [ $i -gt 0 ]; do
+	kcpctl profile del "p$i"
+	i=$((i - 1))
+done
+ok "profile del: EBUSY while the default, then gone; built-in ones refused; $max at most"
 
 # ---- settings and bad arguments ------------------------------------------------
 kcpctl set orphan_max 100 idle_timeout 5000
