@@ -12,11 +12,14 @@
  * Stock KCP has no handshake, so connect() completes at once: the first
  * datagram the peer sees is data. The tables are at the bottom of the file.
  */
+#include <linux/capability.h>
 #include <linux/module.h>
 #include <linux/net.h>
 #include <linux/random.h>
 #include <linux/socket.h>
+#include <net/ip.h>
 #include <net/ipv6.h>
+#include <net/route.h>
 #include <net/sock.h>
 #include <net/tcp_states.h>
 #include <uapi/linux/kcp.h>
@@ -101,12 +104,50 @@ static int kcp_parse_addr(const struct sockaddr *uaddr, int len,
 	return 0;
 }
 
+/*
+ * The system's rules for a UDP bind, which the kernel socket underneath
+ * would not apply to the user: ports below ip_unprivileged_port_start take
+ * CAP_NET_BIND_SERVICE. (The LSM's socket_bind hook has already seen the
+ * sockaddr_kcp in bind().)
+ */
+static int kcp_bind_allowed(struct sock *sk, const union kcp_addr *addr)
+{
+	struct net *net = sock_net(sk);
+	unsigned short port = ntohs(addr->sa.sa_family == AF_INET6 ?
+				    addr->v6.sin6_port : addr->v4.sin_port);
+
+	if (port && inet_port_requires_bind_service(net, port) &&
+	    !ns_capable(net->user_ns, CAP_NET_BIND_SERVICE))
+		return -EACCES;
+	return 0;
+}
+
+/*
+ * As UDP's connect(): a broadcast peer takes SO_BROADCAST, so that a
+ * program does not flood a subnet by mistake.
+ */
+static int kcp_peer_allowed(struct sock *sk, const union kcp_addr *addr)
+{
+	__be32 daddr = addr->v4.sin_addr.s_addr;
+
+	if (addr->sa.sa_family != AF_INET || sock_flag(sk, SOCK_BROADCAST))
+		return 0;
+	if (ipv4_is_lbcast(daddr) ||
+	    inet_addr_type(sock_net(sk), daddr) == RTN_BROADCAST)
+		return -EACCES;
+	return 0;
+}
+
 static int kcp_bind_locked(struct sock *sk, const union kcp_addr *addr)
 {
 	struct kcp_sock *ks = kcp_sk(sk);
+	int err;
 
 	if (ks->ep)
 		return -EINVAL;		/* already bound */
+	err = kcp_bind_allowed(sk, addr);
+	if (err)
+		return err;
 	return kcp_endpoint_get(sock_net(sk), addr, sk->sk_reuse == SK_CAN_REUSE,
 				sk->sk_uid, &ks->ep);
 }
@@ -160,6 +201,9 @@ static int kcp_connect(struct socket *sock, struct sockaddr *uaddr, int len,
 		err = -EINVAL;
 		goto out;
 	}
+	err = kcp_peer_allowed(sk, &addr);
+	if (err)
+		goto out;
 	if (!ks->ep) {
 		memset(&any, 0, sizeof(any));
 		any.sa.sa_family = addr.sa.sa_family;
@@ -173,6 +217,7 @@ static int kcp_connect(struct socket *sock, struct sockaddr *uaddr, int len,
 	}
 
 	ks->peer = addr;
+	ks->local = ks->ep->local;
 	for (tries = 0; tries < 8; tries++) {
 		ks->conv = conv ? conv : kcp_pick_conv();
 		err = kcp_session_start(ks, GFP_KERNEL);

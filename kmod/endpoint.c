@@ -100,12 +100,26 @@ static bool kcp_skb_source(const struct sk_buff *skb, union kcp_addr *from)
 	return false;
 }
 
+/*
+ * The address a datagram was sent to, the endpoint's port with it: where a
+ * session it starts answers from.
+ */
+static void kcp_skb_dest(const struct sk_buff *skb, const struct kcp_endpoint *ep,
+			 union kcp_addr *to)
+{
+	*to = ep->local;
+	if (to->sa.sa_family == AF_INET)
+		to->v4.sin_addr.s_addr = ip_hdr(skb)->daddr;
+	else
+		to->v6.sin6_addr = ipv6_hdr(skb)->daddr;
+}
+
 /* Called by UDP for every datagram to the endpoint's port, under RCU. */
 static int kcp_encap_rcv(struct sock *usk, struct sk_buff *skb)
 {
 	struct kcp_endpoint *ep = rcu_dereference_sk_user_data(usk);
 	struct kcp_sock *ks, *listener;
-	union kcp_addr from;
+	union kcp_addr from, to;
 	__le32 conv;
 
 	if (!ep)
@@ -130,7 +144,8 @@ static int kcp_encap_rcv(struct sock *usk, struct sk_buff *skb)
 			kcp_net_count(ep->net, KCP_STAT_A_NO_SESSION, 1);
 			goto drop;
 		}
-		ks = kcp_session_spawn(listener, &from, le32_to_cpu(conv), skb);
+		kcp_skb_dest(skb, ep, &to);
+		ks = kcp_session_spawn(listener, &from, &to, le32_to_cpu(conv), skb);
 		if (!ks)
 			goto drop;
 	}
@@ -443,13 +458,13 @@ void kcp_endpoint_unlisten(struct kcp_endpoint *ep, struct kcp_sock *ks)
 	synchronize_net();
 }
 
-static int kcp_xmit4(struct kcp_endpoint *ep, const union kcp_addr *peer,
-		     struct dst_cache *cache, struct sk_buff *skb,
-		     const struct sock *sk)
+static int kcp_xmit4(struct kcp_endpoint *ep, const union kcp_addr *src,
+		     const union kcp_addr *peer, struct dst_cache *cache,
+		     struct sk_buff *skb, const struct sock *sk)
 {
 	struct sock *usk = ep->sock->sk;
 	struct flowi4 fl = {
-		.saddr = ep->local.v4.sin_addr.s_addr,
+		.saddr = src->v4.sin_addr.s_addr,
 		.daddr = peer->v4.sin_addr.s_addr,
 		.fl4_sport = ep->local.v4.sin_port,
 		.fl4_dport = peer->v4.sin_port,
@@ -475,13 +490,13 @@ static int kcp_xmit4(struct kcp_endpoint *ep, const union kcp_addr *peer,
 	return 0;
 }
 
-static int kcp_xmit6(struct kcp_endpoint *ep, const union kcp_addr *peer,
-		     struct dst_cache *cache, struct sk_buff *skb,
-		     const struct sock *sk)
+static int kcp_xmit6(struct kcp_endpoint *ep, const union kcp_addr *src,
+		     const union kcp_addr *peer, struct dst_cache *cache,
+		     struct sk_buff *skb, const struct sock *sk)
 {
 	struct sock *usk = ep->sock->sk;
 	struct flowi6 fl = {
-		.saddr = ep->local.v6.sin6_addr,
+		.saddr = src->v6.sin6_addr,
 		.daddr = peer->v6.sin6_addr,
 		.fl6_sport = ep->local.v6.sin6_port,
 		.fl6_dport = peer->v6.sin6_port,
@@ -557,6 +572,10 @@ static void kcp_xmit_prepare_gso(struct sk_buff *skb)
 /**
  * kcp_endpoint_xmit() - send one datagram from the endpoint
  * @ep: the endpoint
+ * @src: the source address, of the endpoint's family (its port unused):
+ *	the endpoint's, or for a listener's session the one its peer sent
+ *	to, so that a multi-homed server answers from the address the peer
+ *	knows; the wildcard lets the route choose
  * @peer: where to, of the endpoint's family
  * @cache: the route to @peer, looked up once and kept (WireGuard's way)
  * @skb: the datagram, from kcp_endpoint_alloc_skb(); consumed
@@ -567,9 +586,9 @@ static void kcp_xmit_prepare_gso(struct sk_buff *skb)
  *
  * Return: 0, or a negative errno (the datagram is then lost, as on a link).
  */
-int kcp_endpoint_xmit(struct kcp_endpoint *ep, const union kcp_addr *peer,
-		      struct dst_cache *cache, struct sk_buff *skb,
-		      const struct sock *sk)
+int kcp_endpoint_xmit(struct kcp_endpoint *ep, const union kcp_addr *src,
+		      const union kcp_addr *peer, struct dst_cache *cache,
+		      struct sk_buff *skb, const struct sock *sk)
 {
 	int err;
 
@@ -577,9 +596,9 @@ int kcp_endpoint_xmit(struct kcp_endpoint *ep, const union kcp_addr *peer,
 	kcp_xmit_prepare_gso(skb);
 	local_bh_disable();
 	if (peer->sa.sa_family == AF_INET)
-		err = kcp_xmit4(ep, peer, cache, skb, sk);
+		err = kcp_xmit4(ep, src, peer, cache, skb, sk);
 	else
-		err = kcp_xmit6(ep, peer, cache, skb, sk);
+		err = kcp_xmit6(ep, src, peer, cache, skb, sk);
 	local_bh_enable();
 	return err;
 }

@@ -57,9 +57,9 @@ void kcp_endpoint_unlisten(struct kcp_endpoint *ep, struct kcp_sock *ks);
 struct sk_buff *kcp_endpoint_alloc_skb(size_t len);
 void kcp_endpoint_set_gso(struct sk_buff *skb, unsigned int size,
 			  unsigned int segs);
-int kcp_endpoint_xmit(struct kcp_endpoint *ep, const union kcp_addr *peer,
-		      struct dst_cache *cache, struct sk_buff *skb,
-		      const struct sock *sk);
+int kcp_endpoint_xmit(struct kcp_endpoint *ep, const union kcp_addr *src,
+		      const union kcp_addr *peer, struct dst_cache *cache,
+		      struct sk_buff *skb, const struct sock *sk);
 int kcp_endpoints_init(void);
 void kcp_endpoints_exit(void);
 

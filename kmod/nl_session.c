@@ -107,13 +107,10 @@ static bool kcp_nl_addr_match(const union kcp_addr *want,
 	       ipv6_addr_equal(&want->v6.sin6_addr, &addr->v6.sin6_addr);
 }
 
-/* The session's local endpoint, or an empty address once it has left it. */
+/* The session's local address (kcp_sock.local), or none before it has one. */
 static void kcp_nl_local(const struct kcp_sock *ks, union kcp_addr *local)
 {
-	if (ks->ep)
-		*local = ks->ep->local;
-	else
-		memset(local, 0, sizeof(*local));
+	*local = ks->local;
 }
 
 /* Socket lock held: the fields the engine and the lifecycle change. */

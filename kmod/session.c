@@ -414,17 +414,20 @@ void kcp_session_stop(struct kcp_sock *ks)
  * kcp_session_spawn() - a datagram starts a new conversation on a listener
  * @listener: the listening socket
  * @from: the peer
+ * @to: the address the datagram was sent to, which the session answers from
  * @conv: the conversation id of the datagram
  * @skb: the datagram (not consumed)
  *
  * As in kcp-go, only a conversation's first data segment (a PUSH with
- * sn 0) starts one: a stray or late datagram must not conjure a session.
+ * sn 0) starts one: a stray or late datagram must not conjure a session,
+ * nor one sent to a broadcast or multicast address.
  * A full accept queue drops the datagram; the peer will send it again.
  *
  * Return: the new session with a reference for the caller, or NULL.
  */
 struct kcp_sock *kcp_session_spawn(struct kcp_sock *listener,
-				   const union kcp_addr *from, u32 conv,
+				   const union kcp_addr *from,
+				   const union kcp_addr *to, u32 conv,
 				   const struct sk_buff *skb)
 {
 	struct sock *lsk = &listener->sk, *sk;
@@ -434,6 +437,8 @@ struct kcp_sock *kcp_session_spawn(struct kcp_sock *listener,
 
 	if (kcp_hdr_decode(&hdr, skb->data, skb->len) ||
 	    hdr.cmd != KCP_CMD_PUSH || hdr.sn != 0 ||
+	    /* a session answers one host, never a broadcast or a group */
+	    skb->pkt_type != PACKET_HOST ||
 	    READ_ONCE(lsk->sk_state) != TCP_LISTEN)
 		goto drop;
 	/* as TCP's sk_acceptq_is_full(): listen(fd, 0) still takes one */
@@ -471,6 +476,7 @@ struct kcp_sock *kcp_session_spawn(struct kcp_sock *listener,
 	ks->cfg = listener->cfg;
 	strscpy(ks->profile, listener->profile, sizeof(ks->profile));
 	ks->peer = *from;
+	ks->local = *to;
 	ks->conv = conv;
 	ks->ep = listener->ep;
 	refcount_inc(&ks->ep->refs);

@@ -26,7 +26,8 @@ void kcp_session_stop(struct kcp_sock *ks);
 void kcp_session_kick(struct kcp_sock *ks);
 void kcp_session_rcv(struct kcp_sock *ks, struct sk_buff *skb);
 struct kcp_sock *kcp_session_spawn(struct kcp_sock *listener,
-				   const union kcp_addr *from, u32 conv,
+				   const union kcp_addr *from,
+				   const union kcp_addr *to, u32 conv,
 				   const struct sk_buff *skb);
 int kcp_session_backlog_rcv(struct sock *sk, struct sk_buff *skb);
 void kcp_session_release_cb(struct sock *sk);

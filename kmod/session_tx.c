@@ -25,7 +25,8 @@
 
 static void kcp_session_xmit(struct kcp_sock *ks, struct sk_buff *skb)
 {
-	kcp_endpoint_xmit(ks->ep, &ks->peer, &ks->dst_cache, skb, &ks->sk);
+	kcp_endpoint_xmit(ks->ep, &ks->local, &ks->peer, &ks->dst_cache, skb,
+			  &ks->sk);
 }
 
 /* Send the batch being built, if any. */

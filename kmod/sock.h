@@ -76,6 +76,8 @@ struct kcp_keepalive {
  * @minrto_set: KCP_MINRTO was set since: KCP_NODELAY leaves it alone
  * @ep: the UDP endpoint the socket is bound to (a reference)
  * @peer: the remote UDP endpoint
+ * @local: this end's address: the endpoint's, or for a session a listener
+ *	spawned, the address its peer sent to (kcp_endpoint_xmit())
  * @dst_cache: the route to @peer (valid while @kcp exists)
  * @tx_skb: the datagram the engine is building, or a full one that may
  *	start a batch (kcp_session_alloc())
@@ -112,6 +114,7 @@ struct kcp_sock {
 	bool minrto_set;
 	struct kcp_endpoint *ep;
 	union kcp_addr peer;
+	union kcp_addr local;
 	struct dst_cache dst_cache;
 	struct sk_buff *tx_skb;
 	u32 tx_size;

@@ -36,7 +36,12 @@ until rmmod kcp 2>/dev/null; do
 done
 ! grep -q '^kcp ' /proc/modules
 # the guest's modprobe is busybox's, in /bin; the kernel asks /sbin's
-echo "$(command -v modprobe)" > /proc/sys/kernel/modprobe
-/add/genl ctrl get name kcp | grep -q 'Name: kcp'
-grep -q '^kcp ' /proc/modules
+[ -x /sbin/modprobe ] || echo /bin/modprobe > /proc/sys/kernel/modprobe
+if ! /add/genl ctrl get name kcp | grep -q 'Name: kcp' ||
+   ! grep -q '^kcp ' /proc/modules; then
+	echo "the kcp family did not load kcp.ko; the kernel's modprobe:" \
+		"$(cat /proc/sys/kernel/modprobe), the alias:" \
+		"$(grep kcp "/lib/modules/$(uname -r)/modules.alias")"
+	exit 1
+fi
 echo "ok   resolving the kcp netlink family loads kcp.ko"

@@ -4,7 +4,9 @@
 # The socket's SO_MARK reaches its datagrams: in kcp-a, marked traffic is
 # routed into a blackhole by a policy rule, so a marked sender gets nothing
 # across while an unmarked one does. The marked sender, killed, leaves an
-# orphan that still delivers once the rule is gone.
+# orphan that still delivers once the rule is gone. A multi-homed server
+# answers from the address its client sent to: kcp-b gets a second address
+# in its subnet, whose replies the route alone would send from the first.
 set -eu
 . "$KCP_TOPOLOGY"
 trap topology_down EXIT
@@ -14,15 +16,15 @@ in_a /sbin/ip rule add fwmark 7 lookup 100 pref 10
 in_a /sbin/ip route add blackhole "$KCP_B_IP4" table 100
 
 head -c 4096 /dev/urandom >/tmp/src
-listen() {	# listen SECONDS: bytes received, into /tmp/out
+listen() {	# listen SECONDS [ADDRESS]: bytes received, into /tmp/out
 	rm -f /tmp/out
-	in_b kcpcat -l -w "$1" -d -N 4096 -p fast3 "$KCP_B_IP4" 9000 >/tmp/out \
+	in_b kcpcat -l -w "$1" -d -N 4096 -p fast3 "${2:-$KCP_B_IP4}" 9000 >/tmp/out \
 		2>/dev/null || :
 	wc -c </tmp/out
 }
-send() {	# send [kcpcat flags]: for at most 3 s
+send() {	# send [kcpcat flags]: for at most 3 s, to $to (default kcp-b)
 	sleep 0.3
-	in_a timeout 3 kcpcat -p fast3 "$@" "$KCP_B_IP4" 9000 </tmp/src \
+	in_a timeout 3 kcpcat -p fast3 "$@" "${to:-$KCP_B_IP4}" 9000 </tmp/src \
 		2>/dev/null || :
 }
 
@@ -36,3 +38,8 @@ in_a /sbin/ip rule del fwmark 7 lookup 100 pref 10
 got=$(listen 10)
 [ "$got" = 4096 ] || { echo "FAIL the killed sender's orphan delivered $got of 4096 bytes"; exit 1; }
 echo "ok   the killed sender's data arrives once the route opens"
+
+in_b /sbin/ip addr add 10.99.0.3/24 dev veth-b
+to=10.99.0.3 send & got=$(listen 5 0.0.0.0); wait
+[ "$got" = 4096 ] || { echo "FAIL the second address: $got of 4096 bytes (replies from the first?)"; exit 1; }
+echo "ok   a listener on 0.0.0.0 answers from the address its client sent to"

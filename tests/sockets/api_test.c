@@ -568,6 +568,50 @@ static void send_timeout(void)
 	close(sink);
 }
 
+/* Bind as UDP would let this user: a port below 1024 takes privilege. */
+static int bind_as_nobody(int port)
+{
+	struct sockaddr_kcp a = addr4("127.0.0.1", port, 0);
+	pid_t pid = fork();
+	int status;
+
+	if (!pid) {
+		int fd;
+
+		if (setgid(65534) || setuid(65534))
+			_exit(100);
+		fd = sock_of(SOCK_STREAM);
+		_exit(bind(fd, (struct sockaddr *)&a, sizeof(a)) ? errno : 0);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+static void system_policy(void)
+{
+	struct sockaddr_kcp low = addr4("127.0.0.1", 999, 0);
+	struct sockaddr_kcp bcast = addr4("255.255.255.255", 9, 0);
+	struct sockaddr_kcp lo_bcast = addr4("127.255.255.255", 9, 0);
+	int fd;
+
+	EXPECT(bind_as_nobody(999) == EACCES);
+	EXPECT(bind_as_nobody(next_port++) == 0);
+	fd = sock_of(SOCK_STREAM);		/* root may */
+	EXPECT(!bind(fd, (struct sockaddr *)&low, sizeof(low)));
+	close(fd);
+
+	/* a broadcast peer takes SO_BROADCAST, as for UDP */
+	fd = sock_of(SOCK_STREAM);
+	EXPECT_ERRNO(connect(fd, (struct sockaddr *)&bcast, sizeof(bcast)), EACCES);
+	EXPECT_ERRNO(connect(fd, (struct sockaddr *)&lo_bcast, sizeof(lo_bcast)),
+		     EACCES);
+	set_int(fd, SOL_SOCKET, SO_BROADCAST, 1);
+	EXPECT(!connect(fd, (struct sockaddr *)&lo_bcast, sizeof(lo_bcast)));
+	set_linger(fd, 1, 0);			/* nothing to deliver, no orphan */
+	close(fd);
+}
+
 static const struct test_case cases[] = {
 	{ "socket_types", socket_types },
 	{ "bad_addresses", bad_addresses },
@@ -581,6 +625,7 @@ static const struct test_case cases[] = {
 	{ "send_timeout", send_timeout },
 	{ "dead_peer", dead_peer },
 	{ "refused", refused },
+	{ "system_policy", system_policy },
 };
 
 int main(int argc, char **argv)
