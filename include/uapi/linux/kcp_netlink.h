@@ -135,7 +135,7 @@ enum kcp_profile_attr {
 	KCP_PROFILE_A_INTERVAL,		/* KCP_INTERVAL, ms */
 	KCP_PROFILE_A_RESEND,		/* KCP_RESEND */
 	KCP_PROFILE_A_NC,		/* KCP_NC, flag */
-	KCP_PROFILE_A_MTU,		/* KCP_MTU, bytes */
+	KCP_PROFILE_A_MTU,		/* KCP_MTU, bytes; 0: a socket keeps its own */
 	KCP_PROFILE_A_SNDWND,		/* KCP_SNDWND, segments */
 	KCP_PROFILE_A_RCVWND,		/* KCP_RCVWND, segments */
 	KCP_PROFILE_A_MINRTO,		/* KCP_MINRTO, ms */
@@ -151,6 +151,7 @@ enum kcp_profile_attr {
 	KCP_PROFILE_A_KEEPIDLE,		/* KCP_KEEPIDLE, s */
 	KCP_PROFILE_A_KEEPINTVL,	/* KCP_KEEPINTVL, s */
 	KCP_PROFILE_A_KEEPCNT,		/* KCP_KEEPCNT */
+	/* 0..INT_MAX / 2 each, as SO_SNDBUF and SO_RCVBUF double theirs */
 	KCP_PROFILE_A_SNDBUF,		/* SO_SNDBUF in bytes; 0: the system's */
 	KCP_PROFILE_A_RCVBUF,		/* SO_RCVBUF in bytes; 0: sized from RCVWND */
 	__KCP_PROFILE_A_MAX
