@@ -69,6 +69,8 @@ grep -qx 'kcpctl: kcp.ko not loaded (no "kcp" generic netlink family)' $T/err ||
 expect_exit 1 kcpctl -j profile
 [ ! -s $T/out ] || fail "kcpctl -j without kcp.ko printed: $(cat $T/out)"
 expect_exit 2 kcpctl profile set x interval 5	# arguments first
+expect_exit 1 kcpctl -j status
+[ "$(cat $T/out)" = '{"loaded":false}' ] || fail "status -j without kcp.ko: $(cat $T/out)"
 echo "$modprobe_path" >/proc/sys/kernel/modprobe
 insmod /lib/modules/kcp.ko
 ok "without kcp.ko: one line, exit 1; bad arguments still exit 2"
@@ -81,6 +83,9 @@ json $T/info info
 	[ "$(get $T/info limits.profiles_max)" -gt 0 ] || fail "info: $(cat $T/info)"
 kcpctl info | grep -q "address family $(get $T/info family)" || fail "info: text"
 kcpctl -p info | $J >/dev/null || fail "info: -p is not JSON"
+json $T/status status
+[ "$(get $T/status loaded)" = true ] && [ "$(get $T/status socket)" = ok ] &&
+	[ "$(get $T/status family)" = "$(get $T/info family)" ] || fail "status -j: $(cat $T/status)"
 ok "info: version $(get $T/info version), family $(get $T/info family), text, JSON, pretty JSON"
 
 # ---- built-in profiles --------------------------------------------------
