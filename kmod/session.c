@@ -130,15 +130,29 @@ static void kcp_session_arm(struct kcp_sock *ks, u32 now)
 static void kcp_session_publish(struct kcp_sock *ks)
 {
 	struct sock *sk = &ks->sk;
-	bool readable = kcp_engine_peeksize(ks->kcp) >= 0;
+	struct kcp_engine *kcp = ks->kcp;
+	bool readable = kcp_engine_peeksize(kcp) >= 0;
 	bool writable = !test_bit(KCP_HALTED, &ks->flags) &&
 			kcp_session_writable(ks);
+	/*
+	 * Wake only for something new: data the reader has not been told of
+	 * (more of it queued than last time), room the writer has not been
+	 * told of (less memory held). An ACK for a reader with unread data, or
+	 * data for a writer that could already write, wakes nobody: each
+	 * wakeup is an epoll event for edge-triggered users.
+	 */
+	bool wake_reader = readable && (!ks->readable ||
+					kcp->nrcv_que > ks->published_rcv);
+	bool wake_writer = writable && (!ks->writable ||
+					kcp->snd_mem < ks->published_snd_mem);
 
+	ks->published_rcv = kcp->nrcv_que;
+	ks->published_snd_mem = kcp->snd_mem;
 	WRITE_ONCE(ks->readable, readable);
 	WRITE_ONCE(ks->writable, writable);
-	if (readable)
+	if (wake_reader)
 		sk->sk_data_ready(sk);
-	if (writable)
+	if (wake_writer)
 		sk->sk_write_space(sk);
 }
 

@@ -100,6 +100,8 @@ struct kcp_keepalive {
  * @deadline: when an orphan gives up, or a lingering session goes (ms)
  * @keepalive: SO_KEEPALIVE's settings and state
  * @readable: the engine has data for the reader (for poll, lock-free)
+ * @published_rcv: segments ready for the reader at the last publish
+ * @published_snd_mem: send memory held at the last publish
  * @writable: the engine takes more data (for poll, lock-free)
  * @accept_lock: protects @accept_queue and @accept_len (listener)
  * @accept_queue: sessions created by incoming datagrams, not yet accepted
@@ -136,6 +138,8 @@ struct kcp_sock {
 	u32 deadline;
 	struct kcp_keepalive keepalive;
 	bool readable;
+	u32 published_rcv;
+	u32 published_snd_mem;
 	bool writable;
 	spinlock_t accept_lock;		/* accept_queue, accept_len */
 	struct list_head accept_queue;

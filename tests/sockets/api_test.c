@@ -568,6 +568,60 @@ static void send_timeout(void)
 	close(sink);
 }
 
+/* Edge-triggered events on @fd for @events, after the first report. */
+static int epoll_et(int fd, unsigned int events)
+{
+	struct epoll_event ev = { .events = events | EPOLLET, .data.fd = fd };
+	int ep = epoll_create1(0);
+
+	EXPECT(ep >= 0 && !epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev));
+	EXPECT(epoll_wait(ep, &ev, 1, 1000) == 1);	/* ready at once */
+	return ep;
+}
+
+static int count_events(int ep)
+{
+	struct epoll_event ev[8];
+	int n, total = 0;
+
+	while ((n = epoll_wait(ep, ev, 8, 0)) > 0)
+		total += n;
+	return total;
+}
+
+/*
+ * A datagram wakes a reader only for new data and a writer only for new
+ * room: with edge-triggered epoll each wakeup is an event. The server
+ * keeps one unread byte while ACKs for its own data come in; the client
+ * could write all along while data for it comes in.
+ */
+static void wakeups(void)
+{
+	struct pair p = connect_pair(SOCK_STREAM, 0);
+	int reader, writer, i, spurious_in = 0, spurious_out = 0;
+	char c;
+
+	EXPECT(send(p.client, "y", 1, 0) == 1);
+	reader = epoll_et(p.server, EPOLLIN);
+	writer = epoll_et(p.client, EPOLLOUT);
+	for (i = 0; i < 20; i++) {
+		EXPECT(send(p.server, "z", 1, 0) == 1);
+		EXPECT(recv(p.client, &c, 1, 0) == 1);
+		usleep(20000);		/* the client's ACK reaches the server */
+		spurious_in += count_events(reader);
+		spurious_out += count_events(writer);
+	}
+	EXPECT(spurious_in == 0);
+	EXPECT(spurious_out == 0);
+	/* and new data still wakes the reader */
+	EXPECT(send(p.client, "w", 1, 0) == 1);
+	usleep(100000);
+	EXPECT(count_events(reader) == 1);
+	close(reader);
+	close(writer);
+	close_pair(&p);
+}
+
 /* Bind as UDP would let this user: a port below 1024 takes privilege. */
 static int bind_as_nobody(int port)
 {
@@ -626,6 +680,7 @@ static const struct test_case cases[] = {
 	{ "dead_peer", dead_peer },
 	{ "refused", refused },
 	{ "system_policy", system_policy },
+	{ "wakeups", wakeups },
 };
 
 int main(int argc, char **argv)
