@@ -264,7 +264,7 @@ int main(int argc, char **argv)
 				"needless: timeout %llu, fast/early %llu), "
 				"srtt %u ms, rto %u ms, peer window %u, "
 				"data refused %llu, repeated %llu, backlog drops %llu, "
-				"GSO batches %llu\n",
+				"GSO batches %llu, profile %.*s\n",
 				(unsigned long long)info.kcpi_out_pkts,
 				(unsigned long long)info.kcpi_in_pkts,
 				(unsigned long long)info.kcpi_out_segs,
@@ -280,7 +280,10 @@ int main(int argc, char **argv)
 				(unsigned long long)info.kcpi_dropped_segs,
 				(unsigned long long)info.kcpi_repeat_segs,
 				(unsigned long long)info.kcpi_backlog_drops,
-				(unsigned long long)info.kcpi_gso_batches);
+				(unsigned long long)info.kcpi_gso_batches,
+				/* a kernel without the field leaves it out */
+				len >= sizeof(info) ? (int)sizeof(info.kcpi_profile) : 1,
+				len >= sizeof(info) ? info.kcpi_profile : "-");
 	}
 	close(fd);
 	return 0;

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "libkcp.h"
+#include "json.h"
 #include "kcpctl.h"
 
 static void read_line(const char *path, char *buf, size_t size)
@@ -24,24 +25,41 @@ static void read_line(const char *path, char *buf, size_t size)
 	fclose(f);
 }
 
-int kcpctl_status(int argc, char **argv)
+/* -j: {"loaded": false} or loaded, version, family, socket ("ok" or errno text) */
+static void status_json(struct kcpctl *k, int family, const char *version,
+			int err)
 {
-	char version[64];
-	int family, fd, err;
+	struct json j;
+
+	json_init(&j, stdout, k->pretty);
+	json_open(&j, NULL, '{');
+	json_bool(&j, "loaded", family >= 0);
+	if (family >= 0) {
+		json_str(&j, "version", version);
+		json_u64(&j, "family", (uint64_t)family);
+		json_str(&j, "socket", err ? strerror(err) : "ok");
+	}
+	json_close(&j, '{');
+	json_end(&j);
+}
+
+int kcpctl_status(struct kcpctl *k, int argc, char **argv)
+{
+	char version[64] = "";
+	int family, fd, err = 0;
 
 	(void)argv;
-	if (argc != 1) {
-		fprintf(stderr, "usage: kcpctl status\n");
-		return 2;
-	}
+	if (argc != 1)
+		return kcpctl_usage("status");
 	family = kcp_family();
 	if (family < 0) {
-		printf("kcp.ko: not loaded (%s)\n", strerror(-family));
+		if (k->json)
+			status_json(k, family, version, 0);
+		else
+			printf("kcp.ko: not loaded (%s)\n", strerror(-family));
 		return 1;
 	}
 	read_line("/sys/module/kcp/version", version, sizeof(version));
-	printf("kcp.ko: loaded, version %s\n", version[0] ? version : "unknown");
-	printf("family: %d\n", family);
 
 	/*
 	 * EAFNOSUPPORT would mean no one holds the slot. Any other answer
@@ -51,6 +69,12 @@ int kcpctl_status(int argc, char **argv)
 	err = fd < 0 ? errno : 0;
 	if (fd >= 0)
 		close(fd);
+	if (k->json) {
+		status_json(k, family, version[0] ? version : "unknown", err);
+		return err == EAFNOSUPPORT ? 1 : 0;
+	}
+	printf("kcp.ko: loaded, version %s\n", version[0] ? version : "unknown");
+	printf("family: %d\n", family);
 	printf("socket(%d, SOCK_STREAM): %s%s\n", family,
 	       err ? strerror(err) : "ok",
 	       err == EAFNOSUPPORT ? " (family not registered!)" :

@@ -8,10 +8,11 @@
  * Reading is open to everyone; commands marked (admin) need CAP_NET_ADMIN
  * in the user namespace that owns the network namespace, and fail with
  * EPERM otherwise. Attributes are validated strictly: an unknown
- * attribute, a wrong type or size, a string too long or a value out of
- * range fails the request with EINVAL (ENOENT for an unknown profile or
- * session, EEXIST, EBUSY as noted) and an extended-ack message naming the
- * attribute, and changes nothing. The family is described for tools such
+ * attribute, a wrong type or size or a string too long fails the request
+ * with EINVAL, a number out of its range or a binary attribute shorter
+ * than its minimum with ERANGE (as the kernel's netlink policies answer;
+ * ENOENT for an unknown profile or session, EEXIST, EBUSY as noted), with
+ * an extended-ack message naming the attribute, and changes nothing. The family is described for tools such
  * as the kernel's ynl in docs/netlink/kcp.yaml.
  *
  * COMMANDS
@@ -134,7 +135,7 @@ enum kcp_profile_attr {
 	KCP_PROFILE_A_INTERVAL,		/* KCP_INTERVAL, ms */
 	KCP_PROFILE_A_RESEND,		/* KCP_RESEND */
 	KCP_PROFILE_A_NC,		/* KCP_NC, flag */
-	KCP_PROFILE_A_MTU,		/* KCP_MTU, bytes */
+	KCP_PROFILE_A_MTU,		/* KCP_MTU, bytes; 0: a socket keeps its own */
 	KCP_PROFILE_A_SNDWND,		/* KCP_SNDWND, segments */
 	KCP_PROFILE_A_RCVWND,		/* KCP_RCVWND, segments */
 	KCP_PROFILE_A_MINRTO,		/* KCP_MINRTO, ms */
@@ -150,6 +151,7 @@ enum kcp_profile_attr {
 	KCP_PROFILE_A_KEEPIDLE,		/* KCP_KEEPIDLE, s */
 	KCP_PROFILE_A_KEEPINTVL,	/* KCP_KEEPINTVL, s */
 	KCP_PROFILE_A_KEEPCNT,		/* KCP_KEEPCNT */
+	/* 0..INT_MAX / 2 each, as SO_SNDBUF and SO_RCVBUF double theirs */
 	KCP_PROFILE_A_SNDBUF,		/* SO_SNDBUF in bytes; 0: the system's */
 	KCP_PROFILE_A_RCVBUF,		/* SO_RCVBUF in bytes; 0: sized from RCVWND */
 	__KCP_PROFILE_A_MAX
