@@ -78,7 +78,7 @@ void kcp_net_del(struct kcp_sock *ks)
 
 	if (!ks->id)
 		return;
-	kcp_nl_session_event(ks, KCP_NL_CMD_SESSION_CLOSED, READ_ONCE(ks->sk.sk_err));
+	kcp_nl_session_ended(ks, READ_ONCE(ks->sk.sk_err));
 	spin_lock_bh(&kn->lock);
 	list_del(&ks->net_node);
 	kn->generation++;

@@ -12,6 +12,7 @@ struct net;
 int kcp_nl_init(void);
 void kcp_nl_exit(void);
 void kcp_nl_session_event(struct kcp_sock *ks, u8 cmd, int reason);
+void kcp_nl_session_ended(struct kcp_sock *ks, int reason);
 void kcp_nl_profile_event(struct net *net, const char *name, u32 action);
 
 /* Between netlink.c, the family, and nl_profile.c and nl_session.c. */

@@ -24,7 +24,41 @@
 #include "sock.h"
 #include "sockopt.h"
 
-#define KCP_NL_ADDR	NLA_POLICY_MIN_LEN(sizeof(struct sockaddr_in))
+/*
+ * A binary sockaddr attribute: AF_INET with room for a sockaddr_in, or
+ * AF_INET6 with room for a sockaddr_in6. Checked in the policy, so that
+ * a dump's filter is refused with its reason on every kernel (6.1 gives a
+ * dump's start callback no extended ack).
+ */
+static int kcp_nl_validate_addr(const struct nlattr *a,
+				struct netlink_ext_ack *extack)
+{
+	const struct sockaddr *sa = nla_data(a);
+	size_t need;
+
+	if (nla_len(a) < sizeof(sa->sa_family)) {
+		NL_SET_ERR_MSG_ATTR(extack, a, "address too short");
+		return -ERANGE;
+	}
+	switch (sa->sa_family) {
+	case AF_INET:
+		need = sizeof(struct sockaddr_in);
+		break;
+	case AF_INET6:
+		need = sizeof(struct sockaddr_in6);
+		break;
+	default:
+		NL_SET_ERR_MSG_ATTR(extack, a, "address family must be AF_INET or AF_INET6");
+		return -EAFNOSUPPORT;
+	}
+	if (nla_len(a) < need) {
+		NL_SET_ERR_MSG_ATTR(extack, a, "address too short for its family");
+		return -ERANGE;
+	}
+	return 0;
+}
+
+#define KCP_NL_ADDR	NLA_POLICY_VALIDATE_FN(NLA_BINARY, kcp_nl_validate_addr)
 
 const struct nla_policy kcp_nl_session_policy[KCP_SESSION_A_MAX + 1] = {
 	[KCP_SESSION_A_ID]	= { .type = NLA_U64 },
@@ -48,34 +82,14 @@ struct kcp_nl_dump {
 
 #define KCP_NL_BATCH	16
 
-/*
- * A binary sockaddr attribute: AF_INET with room for a sockaddr_in, or
- * AF_INET6 with room for a sockaddr_in6.
- */
-static int kcp_nl_get_addr(const struct nlattr *a, union kcp_addr *addr,
-			   struct netlink_ext_ack *extack)
+/* An address attribute the policy has checked (kcp_nl_validate_addr()). */
+static void kcp_nl_get_addr(const struct nlattr *a, union kcp_addr *addr)
 {
 	const struct sockaddr *sa = nla_data(a);
-	size_t need;
 
-	switch (sa->sa_family) {
-	case AF_INET:
-		need = sizeof(struct sockaddr_in);
-		break;
-	case AF_INET6:
-		need = sizeof(struct sockaddr_in6);
-		break;
-	default:
-		NL_SET_ERR_MSG_ATTR(extack, a, "address family must be AF_INET or AF_INET6");
-		return -EAFNOSUPPORT;
-	}
-	if (nla_len(a) < need) {
-		NL_SET_ERR_MSG_ATTR(extack, a, "address too short for its family");
-		return -EINVAL;
-	}
 	memset(addr, 0, sizeof(*addr));
-	memcpy(addr, sa, need);
-	return 0;
+	memcpy(addr, sa, sa->sa_family == AF_INET6 ?
+	       sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in));
 }
 
 static int kcp_nl_put_addr(struct sk_buff *msg, int type,
@@ -277,17 +291,12 @@ int kcp_nl_dump_sessions_start(struct netlink_callback *cb)
 	f = kzalloc(sizeof(*f), GFP_KERNEL);
 	if (!f)
 		return -ENOMEM;
-	err = 0;
 	if (tb[KCP_SESSION_A_LOCAL])
-		err = kcp_nl_get_addr(tb[KCP_SESSION_A_LOCAL], &f->local, cb->extack);
-	if (!err && tb[KCP_SESSION_A_PEER])
-		err = kcp_nl_get_addr(tb[KCP_SESSION_A_PEER], &f->peer, cb->extack);
+		kcp_nl_get_addr(tb[KCP_SESSION_A_LOCAL], &f->local);
+	if (tb[KCP_SESSION_A_PEER])
+		kcp_nl_get_addr(tb[KCP_SESSION_A_PEER], &f->peer);
 	if (tb[KCP_SESSION_A_STATE])
 		f->state = nla_get_u32(tb[KCP_SESSION_A_STATE]);
-	if (err) {
-		kfree(f);
-		return err;
-	}
 	d->filter = f;
 	return 0;
 }
@@ -365,6 +374,17 @@ int kcp_nl_close_session(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		NL_SET_ERR_MSG(info->extack, "the session has already ended");
 	return err;
+}
+
+/**
+ * kcp_nl_session_ended() - announce a session's end, once
+ * @ks: a session that ended (halted, stopped, or being freed)
+ * @reason: the error it ended with, 0 for a clean end
+ */
+void kcp_nl_session_ended(struct kcp_sock *ks, int reason)
+{
+	if (ks->id && !test_and_set_bit(KCP_ENDED, &ks->flags))
+		kcp_nl_session_event(ks, KCP_NL_CMD_SESSION_CLOSED, reason);
 }
 
 /**

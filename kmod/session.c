@@ -224,6 +224,7 @@ void kcp_session_halt(struct kcp_sock *ks, int err)
 	sock_set_flag(sk, SOCK_DONE);
 	WRITE_ONCE(sk->sk_state, TCP_CLOSE);
 	kcp_session_publish(ks);
+	kcp_nl_session_ended(ks, err);
 	sk->sk_state_change(sk);
 	if (err)
 		sk_error_report(sk);
@@ -417,6 +418,7 @@ int kcp_session_start(struct kcp_sock *ks, gfp_t gfp)
 void kcp_session_stop(struct kcp_sock *ks)
 {
 	set_bit(KCP_HALTED, &ks->flags);
+	kcp_nl_session_ended(ks, 0);
 	kcp_session_leave_endpoint(ks);
 	if (hrtimer_cancel(&ks->timer))
 		__sock_put(&ks->sk);	/* the queued timer's reference */

@@ -43,6 +43,7 @@ enum {
 	KCP_DEFER_TIMER,	/* the timer fired while a syscall held the socket */
 	KCP_HALTED,		/* the conversation is over: unhashed, no timer */
 	KCP_ORPHAN,		/* closed, still delivering: holds a reference */
+	KCP_ENDED,		/* its end was announced (kcp_nl_session_ended()) */
 	KCP_DEFER_REFUSED,	/* an ICMP port unreachable came while owned */
 };
 
@@ -96,7 +97,7 @@ struct kcp_keepalive {
  * @mem_charged: what its namespace counts it as holding (kcp_net_mem_charge())
  * @passive: a listener created it (the namespace's idle timeout applies)
  * @timer: drives the engine at the times kcp_engine_check() gives
- * @flags: KCP_DEFER_TIMER, KCP_HALTED, KCP_ORPHAN
+ * @flags: KCP_DEFER_TIMER, KCP_HALTED, KCP_ORPHAN, KCP_ENDED
  * @deadline: when an orphan gives up, or a lingering session goes (ms)
  * @keepalive: SO_KEEPALIVE's settings and state
  * @readable: the engine has data for the reader (for poll, lock-free)

@@ -9,11 +9,12 @@
  * in the user namespace that owns the network namespace, and fail with
  * EPERM otherwise. Attributes are validated strictly: an unknown
  * attribute, a wrong type or size or a string too long fails the request
- * with EINVAL, a number out of its range or a binary attribute shorter
- * than its minimum with ERANGE (as the kernel's netlink policies answer;
- * ENOENT for an unknown profile or session, EEXIST, EBUSY as noted), with
- * an extended-ack message naming the attribute, and changes nothing. The family is described for tools such
- * as the kernel's ynl in docs/netlink/kcp.yaml.
+ * with EINVAL, a number out of its range or an address too short for its
+ * family with ERANGE (as the kernel's netlink policies answer), an address
+ * of another family than AF_INET or AF_INET6 with EAFNOSUPPORT; ENOENT for an unknown profile or session,
+ * EBUSY, ENOSPC as noted. Every refusal carries an extended-ack message
+ * naming the attribute, and changes nothing. The family is described for
+ * tools such as the kernel's ynl in docs/netlink/kcp.yaml.
  *
  * COMMANDS
  *
@@ -56,7 +57,13 @@
  *
  *   KCP_NL_CMD_SESSION_OPENED   KCP_A_SESSION { ID, STATE, CONV, LOCAL, PEER,
  *                            PROFILE, UID }
- *   KCP_NL_CMD_SESSION_CLOSED   KCP_A_SESSION { ID, CONV, LOCAL, PEER, REASON }
+ *   KCP_NL_CMD_SESSION_CLOSED   KCP_A_SESSION { ID, CONV, LOCAL, PEER, REASON },
+ *                            when the session ends: it fails (REASON the
+ *                            errno its owner sees), is aborted, or is
+ *                            closed with nothing left to deliver or done
+ *                            delivering (REASON 0). Until its owner closes
+ *                            the socket, the dump still lists it, in
+ *                            TCP_CLOSE
  *   KCP_NL_CMD_PROFILE_CHANGED  KCP_A_PROFILE { NAME, ACTION }
  *
  * PROFILES
