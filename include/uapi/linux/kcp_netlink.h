@@ -11,59 +11,60 @@
  * attribute, a wrong type or size or a string too long fails the request
  * with EINVAL, a number out of its range or an address too short for its
  * family with ERANGE (as the kernel's netlink policies answer), an address
- * of another family than AF_INET or AF_INET6 with EAFNOSUPPORT; ENOENT for an unknown profile or session,
- * EBUSY, ENOSPC as noted. Every refusal carries an extended-ack message
- * naming the attribute, and changes nothing. The family is described for
- * tools such as the kernel's ynl in docs/netlink/kcp.yaml.
+ * of another family than AF_INET or AF_INET6 with EAFNOSUPPORT; ENOENT
+ * for an unknown profile or session, EBUSY, ENOSPC as noted. Every
+ * refusal carries an extended-ack message naming the attribute, and
+ * changes nothing. The family is described for tools such as the
+ * kernel's ynl in docs/netlink/kcp.yaml.
  *
  * COMMANDS
  *
  *   KCP_NL_CMD_GET_INFO      do: KCP_A_VERSION, KCP_A_FAMILY, KCP_A_SETTINGS,
- *                         KCP_A_LIMITS, KCP_A_SESSIONS, KCP_A_ORPHANS,
- *                         KCP_A_PROFILES, KCP_A_MEMORY, KCP_A_PENDING
+ *                            KCP_A_LIMITS, KCP_A_SESSIONS, KCP_A_ORPHANS,
+ *                            KCP_A_PROFILES, KCP_A_MEMORY, KCP_A_PENDING
  *   KCP_NL_CMD_GET_PROFILE   do with KCP_A_PROFILE { NAME }: that profile;
- *                         dump: every profile, built-in ones first, then
- *                         the namespace's own in the order of creation.
- *                         Each reply is one KCP_A_PROFILE nest holding
- *                         every tunable
+ *                            dump: every profile, built-in ones first, then
+ *                            the namespace's own in the order of creation.
+ *                            Each reply is one KCP_A_PROFILE nest holding
+ *                            every tunable
  *   KCP_NL_CMD_SET_PROFILE   (admin) KCP_A_PROFILE { NAME, [BASE], tunables }:
- *                         create the profile or change it. A new profile
- *                         starts from BASE (default: "default"), a changed
- *                         one from its current values (or BASE, if given);
- *                         the tunables given replace those. Built-in names
- *                         fail with EPERM; a combination the engine refuses
- *                         (as setsockopt would) with EINVAL; more than
- *                         KCP_LIMIT_A_PROFILES_MAX profiles with ENOSPC
+ *                            create the profile or change it. A new profile
+ *                            starts from BASE (default: "default"), a changed
+ *                            one from its current values (or BASE, if given);
+ *                            the tunables given replace those. Built-in names
+ *                            fail with EPERM; a combination the engine refuses
+ *                            (as setsockopt would) with EINVAL; more than
+ *                            KCP_LIMIT_A_PROFILES_MAX profiles with ENOSPC
  *   KCP_NL_CMD_DEL_PROFILE   (admin) KCP_A_PROFILE { NAME }. Built-in ones
- *                         fail with EPERM, the namespace's default with
- *                         EBUSY
+ *                            fail with EPERM, the namespace's default with
+ *                            EBUSY
  *   KCP_NL_CMD_GET_SESSION   do with KCP_A_SESSION { ID }: that session;
- *                         dump: every session in the namespace, oldest
- *                         first, each reply one KCP_A_SESSION nest. The dump
- *                         request may carry KCP_A_SESSION as a filter:
- *                         LOCAL and PEER match the address unless it is the
- *                         wildcard and the port unless it is 0, STATE the
- *                         state. A session that opens during the dump is
- *                         listed at most once; one that closes is listed at
- *                         most once; NLM_F_DUMP_INTR flags a dump during
- *                         which the set of sessions changed
+ *                            dump: every session in the namespace, oldest
+ *                            first, each reply one KCP_A_SESSION nest. The dump
+ *                            request may carry KCP_A_SESSION as a filter:
+ *                            LOCAL and PEER match the address unless it is the
+ *                            wildcard and the port unless it is 0, STATE the
+ *                            state. A session that lives through the dump is
+ *                            listed exactly once; one that opens or closes
+ *                            during it at most once; NLM_F_DUMP_INTR flags a
+ *                            dump during which the set of sessions changed
  *   KCP_NL_CMD_CLOSE_SESSION (admin) KCP_A_SESSION { ID }: abort the session
- *                         as SO_LINGER 0 would; its owner's next call fails
- *                         with ECONNABORTED
+ *                            as SO_LINGER 0 would; its owner's next call fails
+ *                            with ECONNABORTED
  *   KCP_NL_CMD_GET_STATS     do: KCP_A_STATS, the namespace's counters
  *   KCP_NL_CMD_SET_SETTINGS  (admin) KCP_A_SETTINGS with the settings to change
  *
  * NOTIFICATIONS, on the multicast group KCP_GENL_MCGRP_EVENTS
  *
  *   KCP_NL_CMD_SESSION_OPENED   KCP_A_SESSION { ID, STATE, CONV, LOCAL, PEER,
- *                            PROFILE, UID }
- *   KCP_NL_CMD_SESSION_CLOSED   KCP_A_SESSION { ID, CONV, LOCAL, PEER, REASON },
- *                            when the session ends: it fails (REASON the
- *                            errno its owner sees), is aborted, or is
- *                            closed with nothing left to deliver or done
- *                            delivering (REASON 0). Until its owner closes
- *                            the socket, the dump still lists it, in
- *                            TCP_CLOSE
+ *                               PROFILE, UID }
+ *   KCP_NL_CMD_SESSION_CLOSED   KCP_A_SESSION { ID, CONV, LOCAL, PEER,
+ *                               REASON }, when the session ends: it fails (REASON the
+ *                               errno its owner sees), is aborted, or is
+ *                               closed with nothing left to deliver or done
+ *                               delivering (REASON 0). Until its owner closes
+ *                               the socket, the dump still lists it, in
+ *                               TCP_CLOSE
  *   KCP_NL_CMD_PROFILE_CHANGED  KCP_A_PROFILE { NAME, ACTION }
  *
  * PROFILES
