@@ -602,6 +602,15 @@ static void wakeups(void)
 	char c;
 
 	EXPECT(send(p.client, "y", 1, 0) == 1);
+	/* until 'y' is acknowledged, its ACK would rightly wake the writer */
+	for (i = 0; i < 200; i++) {
+		int unacked = -1;
+
+		EXPECT(!ioctl(p.client, SIOCOUTQ, &unacked));
+		if (!unacked)
+			break;
+		usleep(10000);
+	}
 	reader = epoll_et(p.server, EPOLLIN);
 	writer = epoll_et(p.client, EPOLLOUT);
 	for (i = 0; i < 20; i++) {
