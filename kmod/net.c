@@ -112,19 +112,22 @@ enum kcp_mem_state kcp_net_mem_state(const struct net *net)
  * @ks: the session, locked (or being destroyed, with @held 0)
  * @held: its engine's send and receive memory
  *
- * The namespace's sum moves in pages, so that a bulk transfer touches the
- * shared counter every few datagrams rather than on each; an idle session,
- * holding nothing, is charged nothing.
+ * The namespace's sum follows a session once it has moved by a page or
+ * gone to nothing, so that a bulk transfer touches the shared counter
+ * every few datagrams rather than on each. Rounding up to pages instead
+ * would count a session holding a few bytes as a page: on a 256 MB router,
+ * a few thousand quiet sessions would then put the namespace under
+ * pressure holding next to nothing.
  */
 void kcp_net_mem_charge(struct kcp_sock *ks, u32 held)
 {
-	u32 charge = round_up(held, PAGE_SIZE);
+	u32 was = ks->mem_charged;
+	u32 moved = held > was ? held - was : was - held;
 
-	if (charge == ks->mem_charged)
+	if (!moved || (held && moved < PAGE_SIZE))
 		return;
-	atomic_long_add((long)charge - (long)ks->mem_charged,
-			&kcp_net(sock_net(&ks->sk))->mem);
-	ks->mem_charged = charge;
+	atomic_long_add((long)held - (long)was, &kcp_net(sock_net(&ks->sk))->mem);
+	ks->mem_charged = held;
 }
 
 /**
@@ -233,8 +236,11 @@ static int __net_init kcp_net_init_ns(struct net *net)
 	atomic_long_set(&kn->mem, 0);
 	atomic_set(&kn->pending, 0);
 	kn->pending_max = KCP_PENDING_MAX_DEFAULT;
-	/* as tcp_mem's ceiling scales with memory: a sixteenth of it */
-	kn->mem_max = max_t(unsigned long, totalram_pages() / 16 * PAGE_SIZE,
+	/*
+	 * as tcp_mem scales with memory: an eighth of it, so that pressure
+	 * begins near tcp_mem's (a sixteenth) and the limit comes later
+	 */
+	kn->mem_max = max_t(unsigned long, totalram_pages() / 8 * PAGE_SIZE,
 			    KCP_MEM_MAX_MIN_KB * 1024UL);
 	kn->mem_max = min_t(unsigned long, kn->mem_max,
 			    KCP_MEM_MAX_MAX_KB * 1024UL);

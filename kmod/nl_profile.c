@@ -275,6 +275,9 @@ int kcp_nl_set_profile(struct sk_buff *skb, struct genl_info *info)
 	if (err == -ENOSPC)
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[KCP_PROFILE_A_NAME],
 				    "the namespace has as many profiles as it may");
+	else if (err == -EPERM)	/* a built-in name, from another base */
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[KCP_PROFILE_A_NAME],
+				    "built-in profiles cannot be changed");
 	if (err)
 		return err;
 	kcp_nl_profile_event(net, p.name,

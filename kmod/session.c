@@ -259,9 +259,16 @@ static void kcp_session_rcv_limit(struct kcp_sock *ks)
 {
 	struct kcp_engine *kcp = ks->kcp;
 	u32 limit = READ_ONCE(ks->sk.sk_rcvbuf);
+	/*
+	 * A message is delivered whole or not at all: in message mode the
+	 * minimum is room for the largest one, or its head could never
+	 * complete and the window would stay shut.
+	 */
+	u32 floor = kcp->cfg.stream ? KCP_SOCK_MEM_MIN :
+		    KCP_MSG_FRAGMENTS_MAX * (sizeof(struct kcp_seg) + kcp->mss);
 
 	if (kcp_net_mem_state(sock_net(&ks->sk)) == KCP_MEM_LIMIT) {
-		limit = min_t(u32, limit, max_t(u32, kcp->rcv_mem, KCP_SOCK_MEM_MIN));
+		limit = min_t(u32, limit, max_t(u32, kcp->rcv_mem, floor));
 		kcp_net_count(sock_net(&ks->sk), KCP_STAT_A_MEM_LIMITED, 1);
 	}
 	kcp->cfg.rcv_limit = limit;

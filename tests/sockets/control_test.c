@@ -81,7 +81,12 @@ static void default_profile(void)
 	struct kcp_info info;
 	socklen_t len = sizeof(info);
 	char name[KCP_PROFILE_NAME_MAX];
+	struct kcp_profile bad = { .name = "wan", .base = "fast3" };
 	int old, fresh;
+
+	/* a built-in name cannot be redefined, not even from another base */
+	EXPECT(kcp_ctl_profile_set(ctl, &bad) == -EPERM);
+	EXPECT(strstr(kcp_ctl_error(ctl), "built-in"));
 
 	make_profile("t_ctl", 25);
 	EXPECT(kcp_ctl_profile_make_default(ctl, "t_ctl") == 0);

@@ -261,11 +261,12 @@ enum kcp_setting_attr {
 	/*
 	 * 64..4194304 KiB: what the namespace's sessions may hold together,
 	 * send and receive sides, segment overhead included (TCP's tcp_mem).
-	 * Default: a sixteenth of RAM. From three quarters of it (pressure),
+	 * Default: an eighth of RAM. From three quarters of it (pressure),
 	 * socket buffers stop growing to fit their windows; at it, each side
 	 * of a session holds no more than it does already or 16 KiB,
 	 * whichever is more (so every session still moves, as with TCP's
-	 * tcp_rmem[0]): the receive window shrinks and send() waits.
+	 * tcp_rmem[0]; a SOCK_SEQPACKET receiver keeps room for one whole
+	 * message): the receive window shrinks and send() waits.
 	 */
 	KCP_SETTING_A_MEM_MAX,
 	/*
