@@ -97,12 +97,13 @@ void kcp_net_del(struct kcp_sock *ks)
 enum kcp_mem_state kcp_net_mem_state(const struct net *net)
 {
 	struct kcp_net *kn = kcp_net(net);
-	long mem = atomic_long_read(&kn->mem);
-	unsigned long max = READ_ONCE(kn->mem_max);
+	u64 mem = max_t(long, atomic_long_read(&kn->mem), 0);
+	/* in KiB: 4 GiB of bytes would not fit a 32-bit unsigned long */
+	u64 max = (u64)READ_ONCE(kn->mem_max_kb) * 1024;
 
-	if (mem >= (long)max)
+	if (mem >= max)
 		return KCP_MEM_LIMIT;
-	if (mem >= (long)(max / 4 * 3))
+	if (mem >= max / 4 * 3)
 		return KCP_MEM_PRESSURE;
 	return KCP_MEM_NORMAL;
 }
@@ -240,10 +241,8 @@ static int __net_init kcp_net_init_ns(struct net *net)
 	 * as tcp_mem scales with memory: an eighth of it, so that pressure
 	 * begins near tcp_mem's (a sixteenth) and the limit comes later
 	 */
-	kn->mem_max = max_t(unsigned long, totalram_pages() / 8 * PAGE_SIZE,
-			    KCP_MEM_MAX_MIN_KB * 1024UL);
-	kn->mem_max = min_t(unsigned long, kn->mem_max,
-			    KCP_MEM_MAX_MAX_KB * 1024UL);
+	kn->mem_max_kb = clamp_t(u64, (u64)totalram_pages() * (PAGE_SIZE / 1024) / 8,
+				 KCP_MEM_MAX_MIN_KB, KCP_MEM_MAX_MAX_KB);
 	kcp_profiles_init(kn);
 	return 0;
 }

@@ -40,7 +40,7 @@ struct kcp_mib {
  * @orphan_max: beyond this many, close() discards instead
  * @orphan_timeout: ms an orphan may take to deliver before it is dropped
  * @mem: bytes the namespace's sessions hold, charged by kcp_net_mem_charge()
- * @mem_max: the most they may hold (KCP_SETTING_A_MEM_MAX, in bytes)
+ * @mem_max_kb: the most they may hold, in KiB (KCP_SETTING_A_MEM_MAX)
  * @pending: sessions listeners hold, not yet accepted
  * @pending_max: the most they may hold together
  * @idle_timeout: ms an accepted session may go without a datagram (0: any)
@@ -65,7 +65,7 @@ struct kcp_net {
 	atomic_long_t mem;
 	atomic_t pending;
 	u32 pending_max;
-	unsigned long mem_max;
+	u32 mem_max_kb;
 	u32 idle_timeout;
 	bool restrict_tunables;
 	struct kcp_mib __percpu *mib;

@@ -126,7 +126,7 @@ static int kcp_nl_put_settings(struct sk_buff *msg, struct net *net)
 			READ_ONCE(kn->idle_timeout)) ||
 	    nla_put_u32(msg, KCP_SETTING_A_RESTRICT_TUNABLES,
 			READ_ONCE(kn->restrict_tunables)) ||
-	    nla_put_u32(msg, KCP_SETTING_A_MEM_MAX, READ_ONCE(kn->mem_max) / 1024) ||
+	    nla_put_u32(msg, KCP_SETTING_A_MEM_MAX, READ_ONCE(kn->mem_max_kb)) ||
 	    nla_put_u32(msg, KCP_SETTING_A_PENDING_MAX, READ_ONCE(kn->pending_max)))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
@@ -242,7 +242,7 @@ static int kcp_nl_set_settings(struct sk_buff *skb, struct genl_info *info)
 		WRITE_ONCE(kn->restrict_tunables, nla_get_u32(a));
 	a = tb[KCP_SETTING_A_MEM_MAX];
 	if (a)
-		WRITE_ONCE(kn->mem_max, nla_get_u32(a) * 1024UL);
+		WRITE_ONCE(kn->mem_max_kb, nla_get_u32(a));
 	a = tb[KCP_SETTING_A_PENDING_MAX];
 	if (a)
 		WRITE_ONCE(kn->pending_max, nla_get_u32(a));
