@@ -258,25 +258,50 @@ static const struct genl_multicast_group kcp_nl_mcgrps[] = {
 };
 
 /**
- * kcp_nl_multicast() - send a notification to the namespace's listeners
- * @net: the namespace
- * @msg: a message kcp_nl_family built; consumed
+ * kcp_nl_event_new() - start a notification, if anyone listens for it
+ * @net: the namespace it is about
+ * @cmd: KCP_NL_CMD_SESSION_OPENED and the like
+ * @nest_type: the nest its attributes go in (KCP_A_SESSION, KCP_A_PROFILE)
+ * @gfp: allocation flags (GFP_ATOMIC from softirq)
+ * @hdr: set to the message's header, for kcp_nl_event_send()
+ * @nest: set to the open nest, for kcp_nl_event_send()
+ *
+ * Return: the message, or NULL when nobody in @net is subscribed (building
+ * one would be wasted) or without memory.
  */
-void kcp_nl_multicast(struct net *net, struct sk_buff *msg)
+struct sk_buff *kcp_nl_event_new(struct net *net, u8 cmd, int nest_type,
+				 gfp_t gfp, void **hdr, struct nlattr **nest)
 {
-	genlmsg_multicast_netns(&kcp_nl_family, net, msg, 0,
-				KCP_NL_MCGRP_EVENTS, GFP_ATOMIC);
+	struct sk_buff *msg;
+
+	if (!genl_has_listeners(&kcp_nl_family, net, KCP_NL_MCGRP_EVENTS))
+		return NULL;
+	msg = genlmsg_new(NLMSG_GOODSIZE, gfp);
+	if (!msg)
+		return NULL;
+	*hdr = genlmsg_put(msg, 0, 0, &kcp_nl_family, 0, cmd);
+	*nest = *hdr ? nla_nest_start(msg, nest_type) : NULL;
+	if (!*nest) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
 }
 
 /**
- * kcp_nl_has_listeners() - is anyone in @net subscribed to the events?
- * @net: the namespace
- *
- * Return: whether building a notification is worth it.
+ * kcp_nl_event_send() - finish a kcp_nl_event_new() message and send it
+ * @net: the namespace whose listeners get it
+ * @msg: the message; consumed
+ * @hdr: its header
+ * @nest: its nest
  */
-bool kcp_nl_has_listeners(struct net *net)
+void kcp_nl_event_send(struct net *net, struct sk_buff *msg, void *hdr,
+		       struct nlattr *nest)
 {
-	return genl_has_listeners(&kcp_nl_family, net, KCP_NL_MCGRP_EVENTS);
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(&kcp_nl_family, net, msg, 0,
+				KCP_NL_MCGRP_EVENTS, GFP_ATOMIC);
 }
 
 /**
@@ -291,24 +316,16 @@ void kcp_nl_profile_event(struct net *net, const char *name, u32 action)
 	struct nlattr *nest;
 	void *hdr;
 
-	if (!kcp_nl_has_listeners(net))
-		return;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = kcp_nl_event_new(net, KCP_NL_CMD_PROFILE_CHANGED, KCP_A_PROFILE,
+			       GFP_KERNEL, &hdr, &nest);
 	if (!msg)
 		return;
-	hdr = genlmsg_put(msg, 0, 0, &kcp_nl_family, 0, KCP_NL_CMD_PROFILE_CHANGED);
-	if (!hdr)
-		goto fail;
-	nest = nla_nest_start(msg, KCP_A_PROFILE);
-	if (!nest || nla_put_string(msg, KCP_PROFILE_A_NAME, name) ||
-	    nla_put_u32(msg, KCP_PROFILE_A_ACTION, action))
-		goto fail;
-	nla_nest_end(msg, nest);
-	genlmsg_end(msg, hdr);
-	kcp_nl_multicast(net, msg);
-	return;
-fail:
-	nlmsg_free(msg);
+	if (nla_put_string(msg, KCP_PROFILE_A_NAME, name) ||
+	    nla_put_u32(msg, KCP_PROFILE_A_ACTION, action)) {
+		nlmsg_free(msg);
+		return;
+	}
+	kcp_nl_event_send(net, msg, hdr, nest);
 }
 
 /* ---- the family ---------------------------------------------------------- */

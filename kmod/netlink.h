@@ -33,8 +33,10 @@ int kcp_nl_get_profile(struct sk_buff *skb, struct genl_info *info);
 int kcp_nl_dump_profiles(struct sk_buff *skb, struct netlink_callback *cb);
 int kcp_nl_set_profile(struct sk_buff *skb, struct genl_info *info);
 int kcp_nl_del_profile(struct sk_buff *skb, struct genl_info *info);
-void kcp_nl_multicast(struct net *net, struct sk_buff *msg);
-bool kcp_nl_has_listeners(struct net *net);
+struct sk_buff *kcp_nl_event_new(struct net *net, u8 cmd, int nest_type,
+				 gfp_t gfp, void **hdr, struct nlattr **nest);
+void kcp_nl_event_send(struct net *net, struct sk_buff *msg, void *hdr,
+		       struct nlattr *nest);
 int kcp_nl_get_session(struct sk_buff *skb, struct genl_info *info);
 int kcp_nl_dump_sessions_start(struct netlink_callback *cb);
 int kcp_nl_dump_sessions(struct sk_buff *skb, struct netlink_callback *cb);

@@ -121,24 +121,15 @@ static bool kcp_nl_addr_match(const union kcp_addr *want,
 	       ipv6_addr_equal(&want->v6.sin6_addr, &addr->v6.sin6_addr);
 }
 
-/* The session's local address (kcp_sock.local), or none before it has one. */
-static void kcp_nl_local(const struct kcp_sock *ks, union kcp_addr *local)
-{
-	*local = ks->local;
-}
-
 /* Socket lock held: the fields the engine and the lifecycle change. */
 static bool kcp_nl_filter_match(const struct kcp_nl_filter *f,
 				const struct kcp_sock *ks)
 {
-	union kcp_addr local;
-
 	if (!f)
 		return true;
 	if (f->state && f->state != ks->sk.sk_state)
 		return false;
-	kcp_nl_local(ks, &local);
-	return kcp_nl_addr_match(&f->local, &local) &&
+	return kcp_nl_addr_match(&f->local, &ks->local) &&
 	       kcp_nl_addr_match(&f->peer, &ks->peer);
 }
 
@@ -151,14 +142,12 @@ static int kcp_nl_put_session_id(struct sk_buff *msg, struct kcp_sock *ks,
 				 struct user_namespace *user_ns)
 {
 	struct sock *sk = &ks->sk;
-	union kcp_addr local;
 
-	kcp_nl_local(ks, &local);
 	if (nla_put_u64_64bit(msg, KCP_SESSION_A_ID, ks->id, KCP_SESSION_A_PAD) ||
 	    nla_put_u32(msg, KCP_SESSION_A_STATE, READ_ONCE(sk->sk_state)) ||
 	    nla_put_u32(msg, KCP_SESSION_A_CONV, ks->conv) ||
-	    (local.sa.sa_family &&
-	     kcp_nl_put_addr(msg, KCP_SESSION_A_LOCAL, &local)) ||
+	    (ks->local.sa.sa_family &&
+	     kcp_nl_put_addr(msg, KCP_SESSION_A_LOCAL, &ks->local)) ||
 	    kcp_nl_put_addr(msg, KCP_SESSION_A_PEER, &ks->peer) ||
 	    nla_put_string(msg, KCP_SESSION_A_PROFILE, ks->profile) ||
 	    nla_put_u32(msg, KCP_SESSION_A_UID,
@@ -400,23 +389,14 @@ void kcp_nl_session_event(struct kcp_sock *ks, u8 cmd, int reason)
 	struct nlattr *nest;
 	void *hdr;
 
-	if (!kcp_nl_has_listeners(net))
-		return;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+	msg = kcp_nl_event_new(net, cmd, KCP_A_SESSION, GFP_ATOMIC, &hdr, &nest);
 	if (!msg)
 		return;
-	hdr = genlmsg_put(msg, 0, 0, &kcp_nl_family, 0, cmd);
-	if (!hdr)
-		goto fail;
-	nest = nla_nest_start(msg, KCP_A_SESSION);
-	if (!nest || kcp_nl_put_session_id(msg, ks, net->user_ns) ||
+	if (kcp_nl_put_session_id(msg, ks, net->user_ns) ||
 	    (cmd == KCP_NL_CMD_SESSION_CLOSED &&
-	     nla_put_u32(msg, KCP_SESSION_A_REASON, reason)))
-		goto fail;
-	nla_nest_end(msg, nest);
-	genlmsg_end(msg, hdr);
-	kcp_nl_multicast(net, msg);
-	return;
-fail:
-	nlmsg_free(msg);
+	     nla_put_u32(msg, KCP_SESSION_A_REASON, reason))) {
+		nlmsg_free(msg);
+		return;
+	}
+	kcp_nl_event_send(net, msg, hdr, nest);
 }
