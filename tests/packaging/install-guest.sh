@@ -6,17 +6,22 @@
 # the way users load it, by name through modprobe and depmod's index, and
 # through its netlink family's alias.
 set -eu
+
+# Sockets just closed hold the module until an RCU grace period ends.
+unload() {
+	tries=0
+	until rmmod kcp 2>/dev/null; do
+		tries=$((tries + 1))
+		[ $tries -lt 50 ] || { echo "kcp.ko did not unload"; exit 1; }
+		sleep 0.1
+	done
+}
+
 grep -q '^kcp ' /proc/modules
 /add/kcp_api_test socket_types echo_and_names seqpacket_boundaries
 echo "ok   dkms's kcp.ko: socket API basics"
 
-# The sockets closed above hold the module until an RCU grace period ends.
-tries=0
-until rmmod kcp 2>/dev/null; do
-	tries=$((tries + 1))
-	[ $tries -lt 50 ] || { echo "kcp.ko did not unload"; exit 1; }
-	sleep 0.1
-done
+unload
 dir=/lib/modules/$(uname -r)/updates
 mkdir -p "$dir"
 cp /add/kcp.ko* "$dir/"
@@ -28,12 +33,7 @@ echo "ok   make install's kcp.ko: modprobe kcp, echo over a socket"
 
 # A netlink tool resolving the "kcp" family loads the module by its alias
 # (net-pf-16-proto-16-family-kcp), as `ip` and `wg` get theirs.
-tries=0
-until rmmod kcp 2>/dev/null; do
-	tries=$((tries + 1))
-	[ $tries -lt 50 ] || { echo "kcp.ko did not unload"; exit 1; }
-	sleep 0.1
-done
+unload
 ! grep -q '^kcp ' /proc/modules
 # the guest's modprobe is busybox's, in /bin; the kernel asks /sbin's
 [ -x /sbin/modprobe ] || echo /bin/modprobe > /proc/sys/kernel/modprobe
