@@ -27,6 +27,7 @@
 #include "af_kcp.h"
 #include "compat.h"
 #include "endpoint.h"
+#include "handshake.h"
 #include "lifecycle.h"
 #include "net.h"
 #include "profile.h"
@@ -179,6 +180,40 @@ static u32 kcp_pick_conv(void)
 	return conv;
 }
 
+static bool kcp_connected(const struct kcp_sock *ks)
+{
+	return ks->sk.sk_state != TCP_SYN_SENT;
+}
+
+/*
+ * A kcp.ko server's handshake under way: wait for it as TCP's connect()
+ * does, unless non-blocking (EINPROGRESS, then EALREADY; the socket polls
+ * EPOLLOUT once connected), or SO_SNDTIMEO runs out first (EINPROGRESS).
+ */
+static int kcp_connect_wait(struct socket *sock, int flags, bool first)
+{
+	struct sock *sk = sock->sk;
+	long timeo = sock_sndtimeo(sk, flags & O_NONBLOCK);
+	int err = 0;
+
+	if (sk->sk_state == TCP_SYN_SENT) {
+		if (!timeo)
+			return first ? -EINPROGRESS : -EALREADY;
+		err = kcp_wait(sk, &timeo, kcp_connected);
+		if (err == -EAGAIN)
+			return -EINPROGRESS;
+		if (err && sk->sk_state == TCP_SYN_SENT)
+			return err;	/* a signal */
+	}
+	if (sk->sk_state == TCP_CLOSE) {
+		/* refused, reset or timed out: the error, once */
+		sock->state = SS_DISCONNECTING;
+		return err ?: sock_error(sk) ?: -ECONNABORTED;
+	}
+	sock->state = SS_CONNECTED;
+	return 0;
+}
+
 static int kcp_connect(struct socket *sock, struct sockaddr *uaddr, int len,
 		       int flags)
 {
@@ -193,6 +228,10 @@ static int kcp_connect(struct socket *sock, struct sockaddr *uaddr, int len,
 		return err;
 
 	lock_sock(sk);
+	if (sock->state == SS_CONNECTING) {
+		err = kcp_connect_wait(sock, flags, false);
+		goto out;
+	}
 	if (ks->kcp) {
 		err = -EISCONN;		/* a session, live or ended, is for life */
 		goto out;
@@ -226,9 +265,18 @@ static int kcp_connect(struct socket *sock, struct sockaddr *uaddr, int len,
 	}
 	if (err)
 		goto out;
-	sk->sk_state = TCP_ESTABLISHED;
-	kcp_session_opened(ks, KCP_STAT_A_ACTIVE_OPENS);
-	sock->state = SS_CONNECTED;
+	if (ks->stock) {
+		/* a stock server has no handshake: connected at once */
+		sk->sk_state = TCP_ESTABLISHED;
+		kcp_session_opened(ks, KCP_STAT_A_ACTIVE_OPENS);
+		sock->state = SS_CONNECTED;
+		goto out;
+	}
+	sk->sk_state = TCP_SYN_SENT;
+	kcp_handshake_connect(ks);
+	kcp_session_kick(ks);
+	sock->state = SS_CONNECTING;
+	err = kcp_connect_wait(sock, flags, true);
 out:
 	release_sock(sk);
 	return err;

@@ -25,6 +25,7 @@
 #include <net/udp_tunnel.h>
 
 #include "endpoint.h"
+#include "handshake.h"
 #include "net.h"
 #include "session.h"
 #include "wire.h"
@@ -100,12 +101,15 @@ static bool kcp_skb_source(const struct sk_buff *skb, union kcp_addr *from)
 	return false;
 }
 
-/*
- * The address a datagram was sent to, the endpoint's port with it: where a
- * session it starts answers from.
+/**
+ * kcp_endpoint_skb_dest() - the address a datagram was sent to
+ * @skb: a datagram the endpoint received
+ * @ep: the endpoint
+ * @to: set to its destination address with the endpoint's port: where a
+ *	session it starts answers from, and the address the peer knows us by
  */
-static void kcp_skb_dest(const struct sk_buff *skb, const struct kcp_endpoint *ep,
-			 union kcp_addr *to)
+void kcp_endpoint_skb_dest(const struct sk_buff *skb,
+			   const struct kcp_endpoint *ep, union kcp_addr *to)
 {
 	*to = ep->local;
 	if (to->sa.sa_family == AF_INET)
@@ -118,8 +122,8 @@ static void kcp_skb_dest(const struct sk_buff *skb, const struct kcp_endpoint *e
 static int kcp_encap_rcv(struct sock *usk, struct sk_buff *skb)
 {
 	struct kcp_endpoint *ep = rcu_dereference_sk_user_data(usk);
-	struct kcp_sock *ks, *listener;
 	union kcp_addr from, to;
+	struct kcp_sock *ks;
 	__le32 conv;
 
 	if (!ep)
@@ -139,13 +143,9 @@ static int kcp_encap_rcv(struct sock *usk, struct sk_buff *skb)
 
 	ks = kcp_endpoint_lookup(ep, &from, le32_to_cpu(conv));
 	if (!ks) {
-		listener = rcu_dereference(ep->listener);
-		if (!listener) {
-			kcp_net_count(ep->net, KCP_STAT_A_NO_SESSION, 1);
-			goto drop;
-		}
-		kcp_skb_dest(skb, ep, &to);
-		ks = kcp_session_spawn(listener, &from, &to, le32_to_cpu(conv), skb);
+		/* a new conversation, a handshake, or one we do not have */
+		kcp_endpoint_skb_dest(skb, ep, &to);
+		ks = kcp_handshake_stray(ep, skb, &from, &to);
 		if (!ks)
 			goto drop;
 	}
@@ -475,14 +475,15 @@ static int kcp_xmit4(struct kcp_endpoint *ep, const union kcp_addr *src,
 	};
 	struct rtable *rt;
 
-	rt = dst_cache_get_ip4(cache, &fl.saddr);
+	rt = cache ? dst_cache_get_ip4(cache, &fl.saddr) : NULL;
 	if (!rt) {
 		rt = ip_route_output_flow(ep->net, &fl, usk);
 		if (IS_ERR(rt)) {
 			kfree_skb(skb);
 			return PTR_ERR(rt);
 		}
-		dst_cache_set_ip4(cache, &rt->dst, fl.saddr);
+		if (cache)
+			dst_cache_set_ip4(cache, &rt->dst, fl.saddr);
 	}
 	udp_tunnel_xmit_skb(rt, usk, skb, fl.saddr, fl.daddr, 0,
 			    ip4_dst_hoplimit(&rt->dst), 0, fl.fl4_sport,
@@ -507,14 +508,15 @@ static int kcp_xmit6(struct kcp_endpoint *ep, const union kcp_addr *src,
 	};
 	struct dst_entry *dst;
 
-	dst = dst_cache_get_ip6(cache, &fl.saddr);
+	dst = cache ? dst_cache_get_ip6(cache, &fl.saddr) : NULL;
 	if (!dst) {
 		dst = ipv6_stub->ipv6_dst_lookup_flow(ep->net, usk, &fl, NULL);
 		if (IS_ERR(dst)) {
 			kfree_skb(skb);
 			return PTR_ERR(dst);
 		}
-		dst_cache_set_ip6(cache, dst, &fl.saddr);
+		if (cache)
+			dst_cache_set_ip6(cache, dst, &fl.saddr);
 	}
 	udp_tunnel6_xmit_skb(dst, usk, skb, dst->dev, &fl.saddr, &fl.daddr, 0,
 			     ip6_dst_hoplimit(dst), 0, fl.fl6_sport,
@@ -577,7 +579,8 @@ static void kcp_xmit_prepare_gso(struct sk_buff *skb)
  *	to, so that a multi-homed server answers from the address the peer
  *	knows; the wildcard lets the route choose
  * @peer: where to, of the endpoint's family
- * @cache: the route to @peer, looked up once and kept (WireGuard's way)
+ * @cache: the route to @peer, looked up once and kept (WireGuard's way),
+ *	or NULL for a datagram that keeps nothing (a stateless answer)
  * @skb: the datagram, from kcp_endpoint_alloc_skb(); consumed
  * @sk: the session's socket, whose SO_MARK and SO_BINDTODEVICE apply (the
  *	route is cached: they are read when it is looked up)

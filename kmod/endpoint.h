@@ -54,6 +54,8 @@ int kcp_endpoint_hash(struct kcp_endpoint *ep, struct kcp_sock *ks);
 void kcp_endpoint_unhash(struct kcp_endpoint *ep, struct kcp_sock *ks);
 int kcp_endpoint_listen(struct kcp_endpoint *ep, struct kcp_sock *ks);
 void kcp_endpoint_unlisten(struct kcp_endpoint *ep, struct kcp_sock *ks);
+void kcp_endpoint_skb_dest(const struct sk_buff *skb,
+			   const struct kcp_endpoint *ep, union kcp_addr *to);
 struct sk_buff *kcp_endpoint_alloc_skb(size_t len);
 void kcp_endpoint_set_gso(struct sk_buff *skb, unsigned int size,
 			  unsigned int segs);

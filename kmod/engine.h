@@ -203,6 +203,13 @@ struct kcp_engine {
 	u32 mss;
 	bool dead;
 	bool updated;
+	/*
+	 * The peer speaks kcp.ko's extension: the stream ends with a FIN in
+	 * sequence (each way), which a stock peer would not understand.
+	 */
+	bool ext;
+	bool fin_queued;		/* ours is queued: nothing may follow */
+	bool fin_rcvd;			/* theirs came, and all before it */
 
 	/* Sender */
 	u32 snd_una;
@@ -304,6 +311,8 @@ ssize_t kcp_engine_send(struct kcp_engine *kcp, size_t len,
 			kcp_copy_in_t copy, void *from, gfp_t gfp);
 ssize_t kcp_engine_send_buf(struct kcp_engine *kcp, const void *buf,
 			    size_t len, gfp_t gfp);
+int kcp_engine_send_fin(struct kcp_engine *kcp, gfp_t gfp);
+bool kcp_engine_fin_acked(const struct kcp_engine *kcp);
 
 /* Flags of kcp_engine_recv() */
 enum {
@@ -320,6 +329,7 @@ ssize_t kcp_engine_peeksize(const struct kcp_engine *kcp);
 int kcp_engine_input(struct kcp_engine *kcp, const void *data, size_t len,
 		     u32 now, gfp_t gfp);
 void kcp_engine_update(struct kcp_engine *kcp, u32 now);
+void kcp_engine_rtt_hint(struct kcp_engine *kcp, u32 rtt);
 void kcp_engine_flush(struct kcp_engine *kcp);
 void kcp_engine_flush_acks(struct kcp_engine *kcp);
 bool kcp_engine_check(const struct kcp_engine *kcp, u32 now, u32 *when);

@@ -14,9 +14,10 @@
 #include "session.h"
 #include "sock.h"
 
+/* Connected (a handshake may still be under way) and room to queue. */
 static bool kcp_can_send(const struct kcp_sock *ks)
 {
-	return kcp_session_may_queue(ks);
+	return ks->sk.sk_state != TCP_SYN_SENT && kcp_session_may_queue(ks);
 }
 
 static bool kcp_can_recv(const struct kcp_sock *ks)
@@ -84,7 +85,8 @@ __poll_t kcp_poll(struct file *file, struct socket *sock, poll_table *wait)
 			mask |= EPOLLIN | EPOLLRDNORM;
 		return mask;
 	}
-	if (sock->state != SS_CONNECTED)
+	/* not connected yet, or still in the handshake */
+	if (state == TCP_SYN_SENT || !READ_ONCE(ks->kcp))
 		return mask;
 	/* as TCP: hung up once both directions are done */
 	if (shutdown == SHUTDOWN_MASK || state == TCP_CLOSE)
@@ -184,7 +186,8 @@ int kcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 
 		/* a session that failed says why once, then EPIPE as TCP */
 		err = sock_error(sk);
-		if (!err && (sk->sk_state != TCP_ESTABLISHED ||
+		if (!err && ((sk->sk_state != TCP_ESTABLISHED &&
+			      sk->sk_state != TCP_SYN_SENT) ||
 			     (sk->sk_shutdown & SEND_SHUTDOWN)))
 			err = -EPIPE;
 		if (!err)
@@ -286,25 +289,36 @@ out:
  * @how: SHUT_RD, SHUT_WR or SHUT_RDWR
  *
  * SHUT_RD: reads return what is buffered, then 0. SHUT_WR: writes fail
- * with EPIPE; what was written is still delivered.
+ * with EPIPE; what was written is still delivered, then a kcp.ko peer gets
+ * the FIN (EOF).
  *
- * Return: 0, -EINVAL for another @how, -ENOTCONN without a session.
+ * Return: 0, -EINVAL for another @how, -ENOTCONN without a session (or
+ * during the handshake), -ENOMEM without memory for the FIN.
  */
 int kcp_shutdown(struct socket *sock, int how)
 {
 	struct sock *sk = sock->sk;
+	struct kcp_sock *ks = kcp_sk(sk);
 	int err = 0;
 
 	how++;			/* SHUT_RD 0 -> RCV_SHUTDOWN 1, and so on */
 	if (!how || (how & ~SHUTDOWN_MASK))
 		return -EINVAL;
 	lock_sock(sk);
-	if (!kcp_sk(sk)->kcp) {
+	if (!ks->kcp || sk->sk_state == TCP_SYN_SENT) {
 		err = -ENOTCONN;
-	} else {
-		WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | how);
-		sk->sk_state_change(sk);
+		goto out;
 	}
+	if ((how & SEND_SHUTDOWN) && ks->kcp->ext &&
+	    !test_bit(KCP_HALTED, &ks->flags)) {
+		err = kcp_engine_send_fin(ks->kcp, sk->sk_allocation);
+		if (err)
+			goto out;
+		kcp_session_kick(ks);
+	}
+	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | how);
+	sk->sk_state_change(sk);
+out:
 	release_sock(sk);
 	return err;
 }

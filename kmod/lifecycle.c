@@ -2,15 +2,18 @@
 /*
  * How a session ends, as a TCP user expects:
  *
- * - close() is graceful: what the application queued is still delivered.
- *   The session lives on as an orphan (TCP's FIN_WAIT) until the peer has
- *   acknowledged everything, then lingers a moment (TIME_WAIT's job:
- *   answer the peer's retransmissions with ACKs) and goes. Orphans are
+ * - close() is graceful: what the application queued is still delivered,
+ *   followed by a FIN when the peer is kcp.ko (the extension; a stock peer
+ *   sees no end). The session lives on as an orphan (TCP's FIN_WAIT1)
+ *   until the peer has acknowledged everything, waits for the peer's FIN
+ *   if it has not come (FIN_WAIT2), then lingers a moment (TIME_WAIT's
+ *   job: answer the peer's retransmissions with ACKs) and goes. Orphans are
  *   bounded per namespace in number (beyond it close() discards, as TCP
  *   does past tcp_max_orphans) and in time (the namespace's orphan
  *   timeout).
  * - SO_LINGER with a timeout makes close() wait for the delivery; with 0
- *   it discards at once.
+ *   it discards at once. Discarding resets a kcp.ko peer, as does closing
+ *   with data unread or receiving data after close(), as TCP does.
  * - A peer that stops answering (the dead-link limit, or keepalive) ends
  *   the session with ETIMEDOUT.
  *
@@ -22,6 +25,7 @@
 #include <net/tcp_states.h>
 
 #include "af_kcp.h"
+#include "handshake.h"
 #include "lifecycle.h"
 #include "net.h"
 #include "session.h"
@@ -91,14 +95,36 @@ static bool kcp_delivered(const struct kcp_sock *ks)
 	return !kcp_engine_waitsnd(ks->kcp);
 }
 
-/* Everything sent was acknowledged: linger a moment, then go. */
+/*
+ * Everything sent was acknowledged: linger a moment, then go; but first,
+ * if the peer speaks the extension, wait for its FIN (FIN_WAIT2), within
+ * the orphan's deadline.
+ */
 static void kcp_orphan_delivered(struct kcp_sock *ks, u32 now)
 {
 	u32 wait = clamp_t(u32, 2 * ks->kcp->rx_rto, KCP_TIME_WAIT_MIN,
 			   KCP_TIME_WAIT_MAX);
 
+	if (ks->kcp->ext && !ks->kcp->fin_rcvd) {
+		WRITE_ONCE(ks->sk.sk_state, TCP_FIN_WAIT2);
+		return;
+	}
 	WRITE_ONCE(ks->sk.sk_state, TCP_TIME_WAIT);
 	ks->deadline = now + wait;
+}
+
+/* Data the application will never read: TCP resets the peer for it. */
+static bool kcp_unread(const struct kcp_sock *ks)
+{
+	return ks->kcp->ext && ks->kcp->nrcv_que;
+}
+
+/* End at once, resetting a kcp.ko peer. */
+static void kcp_session_reset(struct kcp_sock *ks, int err)
+{
+	kcp_net_count(sock_net(&ks->sk), KCP_STAT_A_ABORTS, 1);
+	kcp_reset_send(ks);
+	kcp_session_halt(ks, err);
 }
 
 /**
@@ -118,12 +144,19 @@ void kcp_lifecycle_check(struct kcp_sock *ks, u32 now)
 		kcp_session_halt(ks, ETIMEDOUT);
 		return;
 	}
+	kcp_handshake_check(ks, now);
+	if (test_bit(KCP_HALTED, &ks->flags))
+		return;
 	if (test_bit(KCP_ORPHAN, &ks->flags)) {
 		if (!kcp_before(now, ks->deadline)) {
 			if (sk->sk_state == TCP_FIN_WAIT1)
 				kcp_net_count(net, KCP_STAT_A_ORPHAN_TIMEOUTS, 1);
 			kcp_session_halt(ks, 0);
+		} else if (kcp_unread(ks)) {
+			kcp_session_reset(ks, 0);	/* data after close() */
 		} else if (sk->sk_state == TCP_FIN_WAIT1 && kcp_delivered(ks)) {
+			kcp_orphan_delivered(ks, now);
+		} else if (sk->sk_state == TCP_FIN_WAIT2 && ks->kcp->fin_rcvd) {
 			kcp_orphan_delivered(ks, now);
 		}
 		return;
@@ -152,6 +185,8 @@ bool kcp_lifecycle_due(const struct kcp_sock *ks, u32 *when)
 		*when = ks->deadline;
 		return true;
 	}
+	if (kcp_handshake_due(ks, when))
+		return true;	/* nothing else runs before it is done */
 	if (kcp_keepalive_on(ks)) {
 		*when = kcp_keepalive_due(&ks->keepalive);
 		due = true;
@@ -195,15 +230,28 @@ void kcp_session_close(struct kcp_sock *ks)
 	if (!ks->kcp || sk->sk_state != TCP_ESTABLISHED ||
 	    test_bit(KCP_HALTED, &ks->flags))
 		goto stop;
-	if (sock_flag(sk, SOCK_LINGER)) {
-		if (!sk->sk_lingertime) {
-			if (!kcp_delivered(ks))
-				kcp_net_count(sock_net(sk), KCP_STAT_A_ABORTS, 1);
+	if (sock_flag(sk, SOCK_LINGER) && !sk->sk_lingertime) {
+		if (ks->kcp->ext) {
+			kcp_session_reset(ks, 0);
 			goto stop;
 		}
-		kcp_close_linger(ks);
+		if (!kcp_delivered(ks))
+			kcp_net_count(sock_net(sk), KCP_STAT_A_ABORTS, 1);
+		goto stop;
 	}
-	if (kcp_delivered(ks) || test_bit(KCP_HALTED, &ks->flags))
+	if (kcp_unread(ks)) {
+		kcp_session_reset(ks, 0);
+		goto stop;
+	}
+	/* the end of the stream follows what was queued */
+	if (ks->kcp->ext && kcp_engine_send_fin(ks->kcp, GFP_KERNEL)) {
+		kcp_session_reset(ks, 0);	/* no memory for a FIN */
+		goto stop;
+	}
+	if (sock_flag(sk, SOCK_LINGER))
+		kcp_close_linger(ks);
+	if (test_bit(KCP_HALTED, &ks->flags) ||
+	    (kcp_delivered(ks) && (!ks->kcp->ext || ks->kcp->fin_rcvd)))
 		goto stop;
 	if (!kcp_net_orphan_get(kn)) {
 		kcp_net_count(sock_net(sk), KCP_STAT_A_ORPHAN_OVERFLOWS, 1);
@@ -220,4 +268,33 @@ void kcp_session_close(struct kcp_sock *ks)
 stop:
 	kcp_session_stop(ks);
 	WRITE_ONCE(sk->sk_state, TCP_CLOSE);
+}
+
+/**
+ * kcp_session_state() - where a session stands, in TCP's terms (KCP_INFO,
+ * netlink)
+ * @ks: the socket, locked
+ *
+ * A socket still open stays TCP_ESTABLISHED to the socket layer, which
+ * lets it send after the peer's FIN and read after its own: the states of
+ * the FIN exchange are told from the engine.
+ *
+ * Return: a TCP_* state.
+ */
+int kcp_session_state(const struct kcp_sock *ks)
+{
+	const struct kcp_engine *kcp = ks->kcp;
+	int state = READ_ONCE(ks->sk.sk_state);
+
+	if (!kcp || !kcp->ext)
+		return state;
+	if (state == TCP_FIN_WAIT1 && kcp->fin_rcvd)
+		return TCP_LAST_ACK;
+	if (state != TCP_ESTABLISHED)
+		return state;
+	if (!kcp->fin_queued)
+		return kcp->fin_rcvd ? TCP_CLOSE_WAIT : TCP_ESTABLISHED;
+	if (kcp_engine_fin_acked(kcp))
+		return kcp->fin_rcvd ? TCP_TIME_WAIT : TCP_FIN_WAIT2;
+	return kcp->fin_rcvd ? TCP_CLOSING : TCP_FIN_WAIT1;
 }

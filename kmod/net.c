@@ -11,6 +11,8 @@
 #include <linux/bug.h>
 #include <linux/mm.h>
 #include <linux/percpu.h>
+#include <linux/random.h>
+#include <linux/ratelimit.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
@@ -243,6 +245,10 @@ static int __net_init kcp_net_init_ns(struct net *net)
 	 */
 	kn->mem_max_kb = clamp_t(u64, (u64)totalram_pages() * (PAGE_SIZE / 1024) / 8,
 				 KCP_MEM_MAX_MIN_KB, KCP_MEM_MAX_MAX_KB);
+	get_random_bytes(&kn->secret, sizeof(kn->secret));
+	ratelimit_state_init(&kn->reset_limit, HZ, KCP_RESETS_PER_SEC);
+	/* a reset not sent is counted nowhere else: nothing to log */
+	ratelimit_set_flags(&kn->reset_limit, RATELIMIT_MSG_ON_RELEASE);
 	kcp_profiles_init(kn);
 	return 0;
 }

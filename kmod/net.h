@@ -13,6 +13,8 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
+#include <linux/ratelimit_types.h>
+#include <linux/siphash.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
@@ -53,6 +55,8 @@ struct kcp_mib {
  * @profiles: the namespace's own profiles (RCU list, kmod/profile.c)
  * @nprofiles: their number
  * @default_profile: the name of the profile new sockets start from
+ * @secret: keys the extension's cookies and reset tokens (kmod/reset.c)
+ * @reset_limit: how many resets answer datagrams for unknown sessions
  */
 struct kcp_net {
 	spinlock_t lock;		/* sessions, next_id, generation */
@@ -75,7 +79,12 @@ struct kcp_net {
 	struct list_head profiles;
 	u32 nprofiles;
 	char default_profile[KCP_PROFILE_NAME_MAX];
+	siphash_key_t secret;
+	struct ratelimit_state reset_limit;
 };
+
+/* Resets a namespace sends per second to sessions it does not know. */
+#define KCP_RESETS_PER_SEC		1000
 
 #define KCP_ORPHAN_MAX_DEFAULT		4096
 #define KCP_ORPHAN_TIMEOUT_DEFAULT	60000	/* as TCP's tcp_fin_timeout */

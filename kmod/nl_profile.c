@@ -9,6 +9,7 @@
 #include <net/genetlink.h>
 #include <net/sock.h>
 
+#include "handshake.h"
 #include "lifecycle.h"
 #include "netlink.h"
 #include "profile.h"
@@ -57,6 +58,10 @@ static struct netlink_range_validation kcp_range_buf = {
 	.min = 0, .max = INT_MAX / 2,
 };
 
+static struct netlink_range_validation kcp_range_connect_timeout = {
+	.min = KCP_CONNECT_TIMEOUT_MIN, .max = KCP_CONNECT_TIMEOUT_MAX,
+};
+
 const struct nla_policy kcp_nl_profile_policy[KCP_PROFILE_A_MAX + 1] = {
 	[KCP_PROFILE_A_NAME]		 = KCP_NL_NAME,
 	[KCP_PROFILE_A_BASE]		 = KCP_NL_NAME,
@@ -85,6 +90,9 @@ const struct nla_policy kcp_nl_profile_policy[KCP_PROFILE_A_MAX + 1] = {
 	[KCP_PROFILE_A_KEEPCNT]		 = KCP_NL_U32_RANGE(kcp_range_keepcnt),
 	[KCP_PROFILE_A_SNDBUF]		 = KCP_NL_U32_RANGE(kcp_range_buf),
 	[KCP_PROFILE_A_RCVBUF]		 = KCP_NL_U32_RANGE(kcp_range_buf),
+	[KCP_PROFILE_A_STOCK]		 = KCP_NL_FLAG,
+	[KCP_PROFILE_A_CONNECT_TIMEOUT]	 =
+		KCP_NL_U32_RANGE(kcp_range_connect_timeout),
 };
 
 /* Every tunable a profile has: its attribute and where it lives. */
@@ -117,6 +125,8 @@ static const struct kcp_nl_tunable {
 	T(KEEPCNT, keepcnt),
 	T(SNDBUF, sndbuf),
 	T(RCVBUF, rcvbuf),
+	B(STOCK, stock),
+	T(CONNECT_TIMEOUT, connect_timeout),
 #undef B
 #undef T
 };

@@ -18,6 +18,7 @@
 
 #include "compat.h"
 #include "endpoint.h"
+#include "lifecycle.h"
 #include "net.h"
 #include "netlink.h"
 #include "session.h"
@@ -127,7 +128,7 @@ static bool kcp_nl_filter_match(const struct kcp_nl_filter *f,
 {
 	if (!f)
 		return true;
-	if (f->state && f->state != ks->sk.sk_state)
+	if (f->state && f->state != kcp_session_state(ks))
 		return false;
 	return kcp_nl_addr_match(&f->local, &ks->local) &&
 	       kcp_nl_addr_match(&f->peer, &ks->peer);
@@ -144,7 +145,7 @@ static int kcp_nl_put_session_id(struct sk_buff *msg, struct kcp_sock *ks,
 	struct sock *sk = &ks->sk;
 
 	if (nla_put_u64_64bit(msg, KCP_SESSION_A_ID, ks->id, KCP_SESSION_A_PAD) ||
-	    nla_put_u32(msg, KCP_SESSION_A_STATE, READ_ONCE(sk->sk_state)) ||
+	    nla_put_u32(msg, KCP_SESSION_A_STATE, kcp_session_state(ks)) ||
 	    nla_put_u32(msg, KCP_SESSION_A_CONV, ks->conv) ||
 	    (ks->local.sa.sa_family &&
 	     kcp_nl_put_addr(msg, KCP_SESSION_A_LOCAL, &ks->local)) ||

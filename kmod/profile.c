@@ -41,6 +41,7 @@
 #include <net/net_namespace.h>
 
 #include "engine.h"
+#include "handshake.h"
 #include "lifecycle.h"
 #include "net.h"
 #include "profile.h"
@@ -98,6 +99,7 @@ static void kcp_builtin_fill(const struct kcp_builtin *b, struct kcp_profile *p)
 	p->keepidle = KCP_KEEPIDLE_DEFAULT;
 	p->keepintvl = KCP_KEEPINTVL_DEFAULT;
 	p->keepcnt = KCP_KEEPCNT_DEFAULT;
+	p->connect_timeout = KCP_CONNECT_TIMEOUT_DEFAULT;
 }
 
 static const struct kcp_builtin *kcp_builtin_find(const char *name)
@@ -235,6 +237,9 @@ int kcp_profile_validate(const struct kcp_profile *p)
 	    p->keepcnt < 1 || p->keepcnt > KCP_KEEPCNT_MAX)
 		return -EINVAL;
 	if (p->sndbuf > INT_MAX / 2 || p->rcvbuf > INT_MAX / 2)
+		return -EINVAL;
+	if (p->connect_timeout < KCP_CONNECT_TIMEOUT_MIN ||
+	    p->connect_timeout > KCP_CONNECT_TIMEOUT_MAX)
 		return -EINVAL;
 	return 0;
 }

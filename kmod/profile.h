@@ -29,6 +29,8 @@ struct net;
  * @keepcnt: KCP_KEEPCNT
  * @sndbuf: SO_SNDBUF in bytes, 0: sized from the window
  * @rcvbuf: SO_RCVBUF in bytes, 0: sized from the window
+ * @stock: KCP_STOCK: connect() dials stock servers, without the extension
+ * @connect_timeout: KCP_CONNECT_TIMEOUT, ms
  * @builtin: compiled in; cannot change
  * @node: in the namespace's list (user profiles)
  * @rcu: frees a user profile after readers are done
@@ -42,6 +44,8 @@ struct kcp_profile {
 	u32 keepcnt;
 	u32 sndbuf;
 	u32 rcvbuf;
+	bool stock;
+	u32 connect_timeout;
 	bool builtin;
 	struct list_head node;
 	struct rcu_head rcu;

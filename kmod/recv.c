@@ -68,6 +68,17 @@ static void kcp_rtt_sample(struct kcp_engine *kcp, u32 rtt)
 	kcp->rx_rto = clamp_t(u32, rto, kcp->cfg.minrto, KCP_RTO_MAX);
 }
 
+/**
+ * kcp_engine_rtt_hint() - a round-trip time measured outside the engine
+ * @kcp: an engine that has no sample yet (else the hint is ignored)
+ * @rtt: the time, in ms (a handshake's)
+ */
+void kcp_engine_rtt_hint(struct kcp_engine *kcp, u32 rtt)
+{
+	if (!kcp->rx_srtt)
+		kcp_rtt_sample(kcp, rtt);
+}
+
 static void kcp_snd_free(struct kcp_engine *kcp, struct kcp_seg *seg)
 {
 	list_del(&seg->node);
@@ -210,6 +221,23 @@ static bool kcp_acks_now(const struct kcp_engine *kcp)
 	       (kcp->ack_urgent || kcp->ackcount >= KCP_ACK_BATCH);
 }
 
+/*
+ * The peer's FIN is next in order: everything before it is in the reader's
+ * queue, and nothing after it can be data (a peer sending past its own end
+ * is hostile), so what else the buffer holds goes.
+ */
+static void kcp_rcv_fin(struct kcp_engine *kcp, struct kcp_seg *seg)
+{
+	list_del(&seg->node);
+	kcp->nrcv_buf--;
+	kcp->rcv_mem -= kcp_seg_mem(seg);
+	kfree(seg);
+	kcp->rcv_nxt++;
+	kcp->fin_rcvd = true;
+	kcp->rcv_mem -= kcp_seg_purge(&kcp->rcv_buf);
+	kcp->nrcv_buf = 0;
+}
+
 /* Move the in-order head of the receive buffer to the reader's queue. */
 static void kcp_rcv_promote(struct kcp_engine *kcp)
 {
@@ -218,6 +246,10 @@ static void kcp_rcv_promote(struct kcp_engine *kcp)
 	list_for_each_entry_safe(seg, tmp, &kcp->rcv_buf, node) {
 		if (seg->sn != kcp->rcv_nxt || kcp->nrcv_que >= kcp->cfg.rcv_wnd)
 			break;
+		if (seg->fin) {
+			kcp_rcv_fin(kcp, seg);
+			break;
+		}
 		list_move_tail(&seg->node, &kcp->rcv_queue);
 		kcp->nrcv_buf--;
 		kcp->nrcv_que++;
@@ -268,6 +300,10 @@ static void kcp_input_push(struct kcp_engine *kcp, const struct kcp_hdr *hdr,
 	}
 	if (kcp_before(hdr->sn, kcp->rcv_nxt))
 		goto repeat;
+	if (kcp->fin_rcvd) {
+		kcp->stats.invalid_segs++;	/* past the end of the stream */
+		return;
+	}
 	/* out of order: a gap the sender should hear of at once */
 	if (hdr->sn != kcp->rcv_nxt)
 		kcp->ack_urgent = true;
@@ -294,6 +330,7 @@ static void kcp_input_push(struct kcp_engine *kcp, const struct kcp_hdr *hdr,
 	seg->sn = hdr->sn;
 	seg->ts = hdr->ts;
 	seg->frg = hdr->frg;
+	seg->fin = hdr->cmd == KCP_CMD_FIN;
 	seg->len = hdr->len;
 	memcpy(seg->data, payload, hdr->len);
 	list_add(&seg->node, &pos->node);
@@ -323,6 +360,9 @@ static bool kcp_seg_acceptable(const struct kcp_engine *kcp,
 			       const struct kcp_hdr *hdr)
 {
 	if (kcp_before(kcp->snd_nxt, hdr->una) || hdr->len > kcp->mss)
+		return false;
+	/* a FIN is empty, and only a peer that negotiated it sends one */
+	if (hdr->cmd == KCP_CMD_FIN && (!kcp->ext || hdr->len || hdr->frg))
 		return false;
 	return hdr->cmd != KCP_CMD_ACK || kcp_before(hdr->sn, kcp->snd_nxt);
 }
@@ -370,6 +410,8 @@ int kcp_engine_input(struct kcp_engine *kcp, const void *data, size_t len,
 		}
 		p += KCP_HDR_LEN + hdr.len;
 		len -= KCP_HDR_LEN + hdr.len;
+		if (kcp_cmd_control(hdr.cmd))
+			continue;	/* the session's (handshake.c), not ours */
 		if (!kcp_seg_acceptable(kcp, &hdr)) {
 			kcp->stats.invalid_segs++;
 			continue;
@@ -389,6 +431,7 @@ int kcp_engine_input(struct kcp_engine *kcp, const void *data, size_t len,
 			acked = true;
 			break;
 		case KCP_CMD_PUSH:
+		case KCP_CMD_FIN:
 			kcp_input_push(kcp, &hdr, p - hdr.len, gfp);
 			break;
 		case KCP_CMD_WASK:

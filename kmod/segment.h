@@ -29,6 +29,7 @@
  * @skipped_close: acknowledged past by a segment sent in the same ms
  *	(cfg.reorder_tolerant), so only an early retransmit candidate
  * @last_reason: enum kcp_xmit_reason of the latest transmission
+ * @fin: the end of the stream (KCP_CMD_FIN), no payload
  * @data: the payload
  */
 struct kcp_seg {
@@ -45,6 +46,7 @@ struct kcp_seg {
 	u8 frg;
 	u8 skipped_close:1;
 	u8 last_reason:3;
+	u8 fin:1;
 	u16 blind_xmit;
 	u8 data[];
 };

@@ -25,6 +25,8 @@ static ssize_t kcp_send_stream(struct kcp_engine *kcp, size_t len,
 	size_t sent = 0;
 	int err;
 
+	if (kcp->fin_queued)
+		return -EPIPE;
 	if (!list_empty(&kcp->snd_queue)) {
 		size_t room;
 
@@ -75,6 +77,8 @@ static ssize_t kcp_send_message(struct kcp_engine *kcp, size_t len,
 
 	if (count > KCP_MSG_FRAGMENTS_MAX)
 		return -EMSGSIZE;
+	if (kcp->fin_queued)
+		return -EPIPE;
 
 	for (i = 0; i < count; i++) {
 		size_t n = min_t(size_t, len - off, kcp->mss);
@@ -119,7 +123,7 @@ err_purge:
  * Return: in stream mode, the bytes queued (fewer than @len only on an
  * error after some were queued); in message mode @len, or -EMSGSIZE for a
  * message of more than KCP_MSG_FRAGMENTS_MAX segments. -ENOMEM, or the
- * error of @copy, when nothing was queued.
+ * error of @copy, when nothing was queued; -EPIPE after the FIN.
  */
 ssize_t kcp_engine_send(struct kcp_engine *kcp, size_t len,
 			kcp_copy_in_t copy, void *from, gfp_t gfp)
@@ -127,6 +131,46 @@ ssize_t kcp_engine_send(struct kcp_engine *kcp, size_t len,
 	if (kcp->cfg.stream)
 		return len ? kcp_send_stream(kcp, len, copy, from, gfp) : 0;
 	return kcp_send_message(kcp, len, copy, from, gfp);
+}
+
+/**
+ * kcp_engine_send_fin() - end the stream: a FIN after everything queued
+ * @kcp: an engine whose peer speaks the extension (kcp->ext)
+ * @gfp: allocation flags
+ *
+ * The FIN takes a sequence number as data does, so the peer sees the end
+ * only after every byte before it, and it is retransmitted and
+ * acknowledged as data is: kcp_engine_fin_acked() says when it arrived.
+ * It is its own segment: stream mode never tops it up.
+ *
+ * Return: 0 (also when already queued), -ENOMEM.
+ */
+int kcp_engine_send_fin(struct kcp_engine *kcp, gfp_t gfp)
+{
+	struct kcp_seg *seg;
+
+	if (kcp->fin_queued)
+		return 0;
+	seg = kcp_seg_alloc(0, gfp);
+	if (!seg)
+		return -ENOMEM;
+	seg->fin = 1;
+	list_add_tail(&seg->node, &kcp->snd_queue);
+	kcp->nsnd_que++;
+	kcp->snd_mem += kcp_seg_mem(seg);
+	kcp->fin_queued = true;
+	return 0;
+}
+
+/**
+ * kcp_engine_fin_acked() - the peer has everything, our FIN included
+ * @kcp: the engine
+ *
+ * Return: whether it has.
+ */
+bool kcp_engine_fin_acked(const struct kcp_engine *kcp)
+{
+	return kcp->fin_queued && !kcp_engine_waitsnd(kcp);
 }
 
 static int kcp_copy_from_mem(void *dst, size_t len, void *from)
@@ -588,6 +632,7 @@ static void kcp_flush_data(struct kcp_engine *kcp, struct kcp_seg *first,
 		seg->xmit++;
 		seg->last_reason = reason;
 		seg->ts = kcp->now;
+		hdr.cmd = seg->fin ? KCP_CMD_FIN : KCP_CMD_PUSH;
 		hdr.frg = seg->frg;
 		hdr.ts = seg->ts;
 		hdr.sn = seg->sn;

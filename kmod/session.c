@@ -23,6 +23,7 @@
 
 #include "compat.h"
 #include "endpoint.h"
+#include "handshake.h"
 #include "lifecycle.h"
 #include "net.h"
 #include "netlink.h"
@@ -31,10 +32,12 @@
 #include "sock.h"
 #include "wire.h"
 
-/* Below the send buffer, and not more than two windows queued. */
+/*
+ * Connected, below the send buffer, and not more than two windows queued.
+ */
 static bool kcp_session_writable(const struct kcp_sock *ks)
 {
-	return kcp_session_may_queue(ks) &&
+	return ks->sk.sk_state != TCP_SYN_SENT && kcp_session_may_queue(ks) &&
 	       kcp_engine_waitsnd(ks->kcp) < 2 * ks->kcp->cfg.snd_wnd;
 }
 
@@ -101,7 +104,9 @@ static void kcp_session_arm(struct kcp_sock *ks, u32 now)
 {
 	ktime_t expires;
 	u32 when, t;
-	bool due = kcp_engine_check(ks->kcp, now, &when);
+	/* the engine starts once the handshake is done */
+	bool due = ks->sk.sk_state != TCP_SYN_SENT &&
+		   kcp_engine_check(ks->kcp, now, &when);
 
 	if (kcp_lifecycle_due(ks, &t) && (!due || kcp_before(t, when))) {
 		when = kcp_before(t, now) ? now : t;
@@ -163,8 +168,14 @@ static void kcp_session_publish(struct kcp_sock *ks)
  */
 static void kcp_session_after(struct kcp_sock *ks)
 {
+	struct sock *sk = &ks->sk;
 	u32 now = kcp_clock_ms();
 
+	/* the peer's FIN, after all it sent: EOF once that is read */
+	if (ks->kcp->fin_rcvd && !(sk->sk_shutdown & RCV_SHUTDOWN)) {
+		WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | RCV_SHUTDOWN);
+		sk->sk_state_change(sk);
+	}
 	kcp_lifecycle_check(ks, now);
 	kcp_session_tx_done(ks);
 	kcp_net_mem_charge(ks, ks->kcp->snd_mem + ks->kcp->rcv_mem);
@@ -177,6 +188,13 @@ static void kcp_session_after(struct kcp_sock *ks)
 static bool kcp_session_live(const struct kcp_sock *ks)
 {
 	return ks->kcp && !test_bit(KCP_HALTED, &ks->flags);
+}
+
+/* Run the engine's clock, once the handshake has started it. */
+static void kcp_session_update(struct kcp_sock *ks)
+{
+	if (ks->sk.sk_state != TCP_SYN_SENT)
+		kcp_engine_update(ks->kcp, kcp_clock_ms());
 }
 
 /*
@@ -244,7 +262,7 @@ void kcp_session_kick(struct kcp_sock *ks)
 {
 	if (!kcp_session_live(ks))
 		return;
-	kcp_engine_update(ks->kcp, kcp_clock_ms());
+	kcp_session_update(ks);
 	kcp_session_after(ks);
 }
 
@@ -280,9 +298,11 @@ static void kcp_session_process(struct kcp_sock *ks, struct sk_buff *skb)
 		ks->keepalive.last_rx = kcp_clock_ms();
 		ks->keepalive.probes = 0;
 		kcp_session_rcv_limit(ks);
-		kcp_engine_input(ks->kcp, skb->data, skb->len, kcp_clock_ms(),
-				 GFP_ATOMIC);
-		kcp_session_after(ks);
+		if (kcp_handshake_rcv(ks, skb) && kcp_session_live(ks))
+			kcp_engine_input(ks->kcp, skb->data, skb->len,
+					 kcp_clock_ms(), GFP_ATOMIC);
+		if (kcp_session_live(ks))
+			kcp_session_after(ks);
 	}
 	consume_skb(skb);
 }
@@ -326,7 +346,7 @@ static void kcp_session_tick(struct kcp_sock *ks)
 {
 	if (!kcp_session_live(ks))
 		return;
-	kcp_engine_update(ks->kcp, kcp_clock_ms());
+	kcp_session_update(ks);
 	kcp_session_after(ks);
 }
 
@@ -439,29 +459,27 @@ void kcp_session_stop(struct kcp_sock *ks)
  * @from: the peer
  * @to: the address the datagram was sent to, which the session answers from
  * @conv: the conversation id of the datagram
- * @skb: the datagram (not consumed)
+ * @skb: the datagram (not consumed): a valid ECHO, or a stock client's
+ *	first data segment (handshake.c decides)
+ * @hs: the handshake the ECHO completed, or NULL for a stock client
  *
- * As in kcp-go, only a conversation's first data segment (a PUSH with
- * sn 0) starts one: a stray or late datagram must not conjure a session,
- * nor one sent to a broadcast or multicast address.
- * A full accept queue drops the datagram; the peer will send it again.
+ * Nothing sent to a broadcast or multicast address starts a session. A
+ * full accept queue drops the datagram; the peer will send it again.
  *
  * Return: the new session with a reference for the caller, or NULL.
  */
 struct kcp_sock *kcp_session_spawn(struct kcp_sock *listener,
 				   const union kcp_addr *from,
 				   const union kcp_addr *to, u32 conv,
-				   const struct sk_buff *skb)
+				   const struct sk_buff *skb,
+				   const struct kcp_handshake *hs)
 {
 	struct sock *lsk = &listener->sk, *sk;
 	struct kcp_net *kn = kcp_net(sock_net(lsk));
 	struct kcp_sock *ks;
-	struct kcp_hdr hdr;
 
-	if (kcp_hdr_decode(&hdr, skb->data, skb->len) ||
-	    hdr.cmd != KCP_CMD_PUSH || hdr.sn != 0 ||
-	    /* a session answers one host, never a broadcast or a group */
-	    skb->pkt_type != PACKET_HOST ||
+	/* a session answers one host, never a broadcast or a group */
+	if (skb->pkt_type != PACKET_HOST ||
 	    READ_ONCE(lsk->sk_state) != TCP_LISTEN)
 		goto drop;
 	/* as TCP's sk_acceptq_is_full(): listen(fd, 0) still takes one */
@@ -503,10 +521,13 @@ struct kcp_sock *kcp_session_spawn(struct kcp_sock *listener,
 	ks->conv = conv;
 	ks->ep = listener->ep;
 	refcount_inc(&ks->ep->refs);
+	if (hs)
+		ks->hs = *hs;
 	if (kcp_session_start(ks, GFP_ATOMIC)) {
 		sk_free(sk);	/* the destructor drops the endpoint */
 		goto unpend;
 	}
+	ks->kcp->ext = ks->hs.version;
 	sk->sk_state = TCP_ESTABLISHED;
 	sk->sk_uid = lsk->sk_uid;	/* the owner, until accept() grafts it */
 	ks->passive = true;

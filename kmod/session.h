@@ -6,6 +6,7 @@
 #include <linux/types.h>
 
 struct kcp_engine;
+struct kcp_handshake;
 struct kcp_sock;
 struct sk_buff;
 struct sock;
@@ -28,7 +29,8 @@ void kcp_session_rcv(struct kcp_sock *ks, struct sk_buff *skb);
 struct kcp_sock *kcp_session_spawn(struct kcp_sock *listener,
 				   const union kcp_addr *from,
 				   const union kcp_addr *to, u32 conv,
-				   const struct sk_buff *skb);
+				   const struct sk_buff *skb,
+				   const struct kcp_handshake *hs);
 int kcp_session_backlog_rcv(struct sock *sk, struct sk_buff *skb);
 void kcp_session_release_cb(struct sock *sk);
 void kcp_session_keepalive(struct sock *sk, int on);

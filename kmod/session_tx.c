@@ -9,6 +9,7 @@
 #include <net/sock.h>
 
 #include "endpoint.h"
+#include "handshake.h"
 #include "session.h"
 #include "sock.h"
 #include "wire.h"
@@ -45,6 +46,30 @@ static void kcp_session_tx_flush(struct kcp_sock *ks)
 }
 
 /*
+ * A client that has not heard from the server's session yet leads each
+ * datagram with its ECHO (handshake.c), which makes that session. This
+ * lasts one round trip: such datagrams are sent one by one, a little over
+ * the MTU (KCP_ECHO_SIZE).
+ */
+static void *kcp_session_alloc_echo(struct kcp_sock *ks, size_t size)
+{
+	struct sk_buff *skb;
+
+	kcp_session_tx_flush(ks);
+	if (ks->tx_skb) {
+		kcp_session_xmit(ks, ks->tx_skb);
+		ks->tx_skb = NULL;
+	}
+	skb = kcp_endpoint_alloc_skb(KCP_ECHO_SIZE + size);
+	if (!skb)
+		return NULL;
+	kcp_handshake_put_echo(ks, skb);
+	ks->tx_skb = skb;
+	ks->tx_size = 0;	/* never full: it leaves when written */
+	return skb_tail_pointer(skb);
+}
+
+/*
  * The engine builds each datagram in place, in the skb that carries it:
  * at the tail of the batch while the datagrams before it are all full, in
  * an skb of its own otherwise. A full datagram with nothing batched yet
@@ -55,6 +80,8 @@ void *kcp_session_alloc(struct kcp_engine *kcp, size_t size, void *priv)
 	struct kcp_sock *ks = priv;
 	struct sk_buff *batch = ks->tx_batch, *single = ks->tx_skb;
 
+	if (unlikely(ks->hs.echoing))
+		return kcp_session_alloc_echo(ks, size);
 	if (batch && ks->tx_batch_size == size &&
 	    ks->tx_batch_segs < KCP_GSO_SEGS)
 		return skb_tail_pointer(batch);

@@ -68,6 +68,34 @@ struct kcp_keepalive {
 	u32 next;
 };
 
+/* A reset token: 128 bits, as QUIC's stateless reset tokens. */
+#define KCP_TOKEN_LEN	16
+
+/**
+ * struct kcp_handshake - the lifecycle extension's state of a session
+ * @version: the extension's version both ends speak; 0 for a stock peer
+ * @echoing: a client that has not heard from the server's session yet:
+ *	its datagrams carry the ECHO (handshake.c)
+ * @started: when connect() began (ms)
+ * @next: when the HELLO, or the ECHO, is sent again
+ * @rto: the wait before that, doubling
+ * @slot: the cookie's time slot
+ * @cookie: the listener's cookie
+ * @token: ours, which our RST carries
+ * @peer_token: the peer's, which its RST must carry
+ */
+struct kcp_handshake {
+	u8 version;
+	bool echoing;
+	u32 started;
+	u32 next;
+	u32 rto;
+	u32 slot;
+	u8 cookie[8];
+	u8 token[KCP_TOKEN_LEN];
+	u8 peer_token[KCP_TOKEN_LEN];
+};
+
 /**
  * struct kcp_sock - an AF_KCP socket
  * @sk: the socket; must stay first
@@ -75,6 +103,9 @@ struct kcp_keepalive {
  * @cfg: the engine configuration, set by socket options before it exists
  * @profile: the name of the profile last taken (a copy: profiles may go)
  * @minrto_set: KCP_MINRTO was set since: KCP_NODELAY leaves it alone
+ * @stock: KCP_STOCK: connect() dials a stock server, without the extension
+ * @connect_timeout: KCP_CONNECT_TIMEOUT, ms
+ * @hs: the lifecycle extension's handshake and tokens
  * @ep: the UDP endpoint the socket is bound to (a reference)
  * @peer: the remote UDP endpoint
  * @local: this end's address: the endpoint's, or for a session a listener
@@ -115,6 +146,9 @@ struct kcp_sock {
 	struct kcp_config cfg;
 	char profile[KCP_PROFILE_NAME_MAX];
 	bool minrto_set;
+	bool stock;
+	u32 connect_timeout;
+	struct kcp_handshake hs;
 	struct kcp_endpoint *ep;
 	union kcp_addr peer;
 	union kcp_addr local;

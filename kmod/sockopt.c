@@ -10,6 +10,7 @@
 #include <net/sock.h>
 #include <uapi/linux/kcp.h>
 
+#include "handshake.h"
 #include "lifecycle.h"
 #include "net.h"
 #include "profile.h"
@@ -100,6 +101,31 @@ static int kcp_set_keepalive_opt(struct kcp_sock *ks, int optname,
 	return 0;
 }
 
+/*
+ * What the next connect() does: KCP_STOCK (0 or 1) and KCP_CONNECT_TIMEOUT
+ * (ms). Neither changes a session already started.
+ */
+static int kcp_set_connect_opt(struct kcp_sock *ks, int optname,
+			       sockptr_t optval, unsigned int optlen)
+{
+	int val;
+
+	if (optlen != sizeof(int))
+		return -EINVAL;
+	if (copy_from_sockptr(&val, optval, sizeof(val)))
+		return -EFAULT;
+	if (optname == KCP_STOCK) {
+		if (val < 0 || val > 1)
+			return -EINVAL;
+		ks->stock = val;
+		return 0;
+	}
+	if (val < KCP_CONNECT_TIMEOUT_MIN || val > KCP_CONNECT_TIMEOUT_MAX)
+		return -EINVAL;
+	ks->connect_timeout = val;
+	return 0;
+}
+
 /* The configuration in force: the engine's once there is one. */
 static struct kcp_config *kcp_current_cfg(struct kcp_sock *ks)
 {
@@ -187,6 +213,8 @@ int kcp_sock_take_profile(struct kcp_sock *ks, const struct kcp_profile *p,
 	ks->keepalive.idle = p->keepidle * MSEC_PER_SEC;
 	ks->keepalive.intvl = p->keepintvl * MSEC_PER_SEC;
 	ks->keepalive.cnt = p->keepcnt;
+	ks->stock = p->stock;
+	ks->connect_timeout = p->connect_timeout;
 	if (p->keepalive)
 		kcp_session_keepalive(sk, 1);
 	strscpy(ks->profile, p->name, sizeof(ks->profile));
@@ -246,6 +274,10 @@ int kcp_setsockopt(struct socket *sock, int level, int optname,
 		err = kcp_set_keepalive_opt(ks, optname, optval, optlen);
 		goto out;
 	}
+	if (optname == KCP_STOCK || optname == KCP_CONNECT_TIMEOUT) {
+		err = kcp_set_connect_opt(ks, optname, optval, optlen);
+		goto out;
+	}
 	err = kcp_int_opt(optname, &is_bool, &offset);
 	if (err)
 		goto out;
@@ -286,7 +318,8 @@ void kcp_sock_fill_info(struct kcp_sock *ks, struct kcp_info *info)
 	const struct kcp_config *cfg = kcp_current_cfg(ks);
 
 	memset(info, 0, sizeof(*info));
-	info->kcpi_state = ks->sk.sk_state;
+	info->kcpi_state = kcp_session_state(ks);
+	info->kcpi_ext_version = ks->hs.version;
 	info->kcpi_mtu = cfg->mtu;
 	info->kcpi_snd_wnd = cfg->snd_wnd;
 	info->kcpi_rcv_wnd = cfg->rcv_wnd;
@@ -378,6 +411,13 @@ int kcp_getsockopt(struct socket *sock, int level, int optname,
 		err = ks->kcp ? 0 : -ENOTCONN;
 		out.val = ks->conv;
 		size = sizeof(out.val);
+		break;
+	case KCP_STOCK:
+	case KCP_CONNECT_TIMEOUT:
+		out.val = optname == KCP_STOCK ? ks->stock : ks->connect_timeout;
+		size = sizeof(out.val);
+		if (len < (int)size)
+			err = -EINVAL;
 		break;
 	case KCP_KEEPIDLE:
 	case KCP_KEEPINTVL:

@@ -2,7 +2,7 @@
 /*
  * Encoding and decoding of the KCP segment header. Decoding is the first
  * thing hostile input meets, so it validates everything a later stage would
- * otherwise have to trust: the header fits, the command is one of the four,
+ * otherwise have to trust: the header fits, the command is one we know,
  * and the payload does not run past the end of the datagram.
  */
 #include <linux/errno.h>
@@ -34,7 +34,8 @@ void kcp_hdr_encode(void *buf, const struct kcp_hdr *hdr)
 
 static bool kcp_cmd_known(u8 cmd)
 {
-	return cmd >= KCP_CMD_PUSH && cmd <= KCP_CMD_WINS;
+	return (cmd >= KCP_CMD_PUSH && cmd <= KCP_CMD_WINS) ||
+	       (cmd >= KCP_CMD_HELLO && cmd <= KCP_CMD_RST);
 }
 
 /**

@@ -28,7 +28,22 @@ enum kcp_cmd {
 	KCP_CMD_ACK = 82,	/* selective ack of one sn, ts echoed */
 	KCP_CMD_WASK = 83,	/* window probe: "tell me your window" */
 	KCP_CMD_WINS = 84,	/* window size report */
+	/*
+	 * kcp.ko's extension (include/uapi/linux/kcp.h, "THE LIFECYCLE
+	 * EXTENSION"): a stock implementation drops a datagram with any other
+	 * command whole, before it touches any state, so HELLO and RST, which
+	 * may reach one, always travel in datagrams of their own; the rest
+	 * are sent only to a peer that proved it speaks the extension.
+	 */
+	KCP_CMD_HELLO = 88,	/* client: open a conversation */
+	KCP_CMD_COOKIE = 89,	/* listener: prove your address with this */
+	KCP_CMD_ECHO = 90,	/* client: the cookie back, before its data */
+	KCP_CMD_FIN = 91,	/* end of stream, in sequence like PUSH */
+	KCP_CMD_RST = 92,	/* the conversation is gone, with its token */
 };
+
+/* The extension's version: HELLO offers one, COOKIE picks what both know. */
+#define KCP_EXT_VERSION		1
 
 enum {
 	KCP_HDR_LEN = 24,
@@ -68,6 +83,13 @@ struct kcp_hdr {
 	u32 una;
 	u32 len;
 };
+
+/* Segments the session layer handles (handshake.c), not the engine. */
+static inline bool kcp_cmd_control(u8 cmd)
+{
+	return cmd == KCP_CMD_HELLO || cmd == KCP_CMD_COOKIE ||
+	       cmd == KCP_CMD_ECHO || cmd == KCP_CMD_RST;
+}
 
 void kcp_hdr_encode(void *buf, const struct kcp_hdr *hdr);
 int kcp_hdr_decode(struct kcp_hdr *hdr, const void *buf, size_t avail);

@@ -58,9 +58,16 @@ struct sockaddr_kcp {
  *
  * SOCK_STREAM is KCP stream mode (a byte stream); SOCK_SEQPACKET is message
  * mode (each send() is one message of at most 127 segments, delivered
- * whole; a short read truncates it and sets MSG_TRUNC). Stock KCP has no
- * handshake: connect() completes at once, even on a non-blocking socket, and
- * a listener's accepted sockets are the (peer address, conv) pairs whose
+ * whole; a short read truncates it and sets MSG_TRUNC). Between two kcp.ko
+ * endpoints, connect() is a handshake (THE LIFECYCLE EXTENSION, below): a
+ * blocking connect() returns once the listener answered, one round trip;
+ * a non-blocking one fails with EINPROGRESS and the socket polls EPOLLOUT
+ * when connected, or EPOLLERR with SO_ERROR set: ECONNREFUSED (an ICMP port
+ * unreachable), ETIMEDOUT (KCP_CONNECT_TIMEOUT). With KCP_STOCK, for a stock
+ * server (ikcp, kcp-go, tokio_kcp), which has no handshake, connect()
+ * completes at once, even on a non-blocking socket. A listener serves both
+ * at once: its accepted sockets are the clients that completed the
+ * handshake and the stock clients, the (peer address, conv) pairs whose
  * first datagram was data (a PUSH with sn 0). SIOCINQ gives the bytes
  * ready to read; SIOCOUTQ the payload bytes not yet acknowledged, 0 once
  * the peer has acknowledged everything (KCP_INFO's kcpi_snd_mem and
@@ -73,6 +80,14 @@ struct sockaddr_kcp {
  *
  * ENDING A SESSION
  *
+ * Between kcp.ko endpoints the end of the stream travels in it (a FIN, each
+ * direction on its own): after close() or shutdown(SHUT_WR) the peer reads
+ * every byte sent, then 0 (EOF), and polls EPOLLIN | EPOLLRDHUP; EPOLLHUP
+ * once both directions are shut. A session ended abruptly (SO_LINGER 0,
+ * close() with unread data, the peer's process gone and its port reused)
+ * sends a reset: its peer fails with ECONNRESET. A stock peer knows neither:
+ * it sees no end of stream, and none is sent to it.
+ *
  * A session that failed (ETIMEDOUT) is over: it leaves the endpoint, what
  * was not yet acknowledged is dropped, recv() returns what was received,
  * then the error once, then 0; send() fails with the error once, then
@@ -84,8 +99,8 @@ struct sockaddr_kcp {
  * delivering; beyond either, what is left is dropped. SO_LINGER with a
  * timeout makes close() wait for the delivery; with 0, close() drops what
  * is queued at once. shutdown(SHUT_RD) makes recv() return what is
- * buffered, then 0; shutdown(SHUT_WR) makes send() fail with EPIPE. A
- * stock KCP peer cannot be told of either: it sees no end of stream.
+ * buffered, then 0; shutdown(SHUT_WR) makes send() fail with EPIPE, and
+ * sends the FIN after what was queued.
  *
  * SOCKET OPTIONS, level SOL_KCP
  *
@@ -158,6 +173,12 @@ struct sockaddr_kcp {
  *   KCP_KEEPCNT        1..127 (default 6): unanswered probes after which
  *                      the session fails with ETIMEDOUT. A probe is a
  *                      window probe (WASK), which every KCP peer answers
+ *   KCP_STOCK          0 or 1 (default 0): the server connect() dials is a
+ *                      stock KCP implementation: no handshake, no FIN,
+ *                      no reset (close() still delivers what was queued,
+ *                      keepalive still detects a dead peer)
+ *   KCP_CONNECT_TIMEOUT 100..600000 ms (default 20000): how long connect()
+ *                      waits for the listener's answer before ETIMEDOUT
  *   KCP_CONV           __u32, read only: the conversation id
  *   KCP_INFO           struct kcp_info, read only; shorter optlen gets a
  *                      prefix, as TCP_INFO
@@ -187,6 +208,8 @@ enum {
 	KCP_KEEPIDLE,
 	KCP_KEEPINTVL,
 	KCP_KEEPCNT,
+	KCP_STOCK,
+	KCP_CONNECT_TIMEOUT,
 };
 
 /**
@@ -243,6 +266,85 @@ struct kcp_info {
 	__u32	kcpi_pad2;
 	__u64	kcpi_gso_batches;	/* runs of datagrams sent as one (UDP GSO) */
 	char	kcpi_profile[KCP_PROFILE_NAME_MAX];	/* as KCP_PROFILE reads */
+	/* the extension's version the peer speaks; 0: a stock peer */
+	__u32	kcpi_ext_version;
+	__u32	kcpi_pad3;
 };
+
+/*
+ * THE LIFECYCLE EXTENSION
+ *
+ * Stock KCP has no connection: no handshake, no end of stream, no reset.
+ * kcp.ko adds them between kcp.ko endpoints with five commands, in the
+ * stock 24-byte segment header (conv, cmd, frg, wnd, ts, sn, una, len;
+ * little-endian), which every stock implementation drops harmlessly: it
+ * discards a datagram whose command it does not know before it changes any
+ * state, so HELLO and RST, the two that may reach a stock peer, are always
+ * alone in their datagram, and the others are sent only to a peer that
+ * proved it speaks the extension.
+ *
+ *   HELLO  88  client -> listener. Payload (KCP_HELLO_LEN = 64 bytes): the
+ *              highest version the client speaks (1 byte, 1 today), a
+ *              flags byte (0), zero padding. The padding makes HELLO
+ *              larger than any answer to it: a listener never sends more
+ *              to an unproved address than it received from it.
+ *   COOKIE 89  listener -> client, stateless. Payload (32 bytes): version
+ *              chosen (1), flags (0), 2 zero bytes, the time slot (__le32,
+ *              32 s each), the cookie (8 bytes: SipHash-2-4 under the
+ *              namespace's secret of both addresses and ports, conv, slot,
+ *              version), the listener's reset token (16 bytes). ts echoes
+ *              the HELLO's, so the client has a first round-trip time.
+ *   ECHO   90  client -> listener: the COOKIE's payload sent back with the
+ *              client's own reset token in place of the listener's. It
+ *              leads the client's datagrams, before their segments, until
+ *              the server's session answers (any datagram from it).
+ *   FIN    91  end of stream: a PUSH with no payload that takes the next
+ *              sn, acknowledged and retransmitted as data.
+ *   RST    92  the conversation is gone. Payload: the sender's reset token
+ *              (16 bytes), alone in its datagram.
+ *
+ *   client                                   listener
+ *   SYN_SENT   HELLO(conv, v1, padding) ->   (keeps nothing)
+ *              <- COOKIE(v1, slot, cookie, listener token)
+ *   ESTABLISHED  ECHO(cookie, client token) + data, WASK ->
+ *                                            cookie checked: the session
+ *                                            exists, accept() returns it
+ *              <- ACK, WINS, data            ESTABLISHED
+ *   ... data both ways; ECHO stops leading the client's datagrams ...
+ *   close()    data, FIN ->                  recv() reads the data, then 0
+ *   FIN_WAIT1  <- ACK(FIN)                   CLOSE_WAIT
+ *   FIN_WAIT2  <- data, FIN                  close(): LAST_ACK
+ *   TIME_WAIT  ACK(FIN) ->                   gone
+ *   (and after two RTOs, it goes)
+ *
+ * The requirements it meets, and how:
+ * - connect() completes after one round trip (HELLO, COOKIE); the client
+ *   may send data at once, behind the ECHO.
+ * - A listener keeps no state for a client until the client proved it
+ *   receives at its address: the cookie is a keyed hash only the
+ *   listener's namespace can make, over the addresses, valid for the
+ *   current and the previous 32 s slot. A flood of spoofed HELLOs
+ *   allocates nothing; a forged ECHO is refused and counted. A full accept
+ *   queue answers no HELLO: the client retries, as a SYN is dropped.
+ * - End of stream is in the sequence space: the FIN is delivered after
+ *   every byte before it, each direction on its own (half close).
+ * - A reset is accepted only with the token its sender gave in the
+ *   handshake: SipHash under the sender's namespace secret of its own
+ *   address and port, the peer's, and conv. An attacker off the path needs
+ *   the addresses, ports, conv and 128 secret bits; one on the path, which
+ *   saw the handshake, could always have dropped the traffic. Because the
+ *   token is derived rather than stored, an endpoint that lost a session
+ *   (its process restarted on the same port) answers the peer's next
+ *   datagram with a valid reset (rate limited, never larger than what it
+ *   answers, never to a reset). A namespace's secret lives as long as the
+ *   namespace: after a reboot the peer learns of the loss by its
+ *   dead-link limit or keepalive instead.
+ * - A stock peer never sees COOKIE, ECHO or FIN, and drops HELLO and RST.
+ *   A kcp.ko client talking to a stock server needs KCP_STOCK (a HELLO
+ *   would go unanswered); a listener tells stock clients by their first
+ *   datagram.
+ * - Versions: HELLO offers the highest it speaks, COOKIE picks what both
+ *   speak; a later version may add segments or fields after these.
+ */
 
 #endif /* _UAPI_LINUX_KCP_H */

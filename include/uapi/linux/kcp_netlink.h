@@ -162,6 +162,8 @@ enum kcp_profile_attr {
 	/* 0..INT_MAX / 2 each, as SO_SNDBUF and SO_RCVBUF double theirs */
 	KCP_PROFILE_A_SNDBUF,		/* SO_SNDBUF in bytes; 0: the system's */
 	KCP_PROFILE_A_RCVBUF,		/* SO_RCVBUF in bytes; 0: sized from RCVWND */
+	KCP_PROFILE_A_STOCK,		/* KCP_STOCK, flag */
+	KCP_PROFILE_A_CONNECT_TIMEOUT,	/* KCP_CONNECT_TIMEOUT, ms */
 	__KCP_PROFILE_A_MAX
 };
 
@@ -233,6 +235,13 @@ enum kcp_stat_attr {
 	KCP_STAT_A_GSO_BATCHES,		/* datagram runs sent as one skb */
 	/* datagrams taken while the namespace was at KCP_SETTING_A_MEM_MAX */
 	KCP_STAT_A_MEM_LIMITED,
+	/* the lifecycle extension (<linux/kcp.h>) */
+	KCP_STAT_A_COOKIES_SENT,	/* HELLOs a listener answered */
+	KCP_STAT_A_COOKIES_INVALID,	/* ECHOs refused: forged or stale */
+	KCP_STAT_A_CONNECT_TIMEOUTS,	/* connect() gave up: ETIMEDOUT */
+	KCP_STAT_A_RESETS_SENT,		/* RSTs sent, by sessions or statelessly */
+	KCP_STAT_A_RESETS_ACCEPTED,	/* RSTs that ended a session */
+	KCP_STAT_A_RESETS_INVALID,	/* RSTs with a wrong token, dropped */
 	__KCP_STAT_A_MAX
 };
 
