@@ -124,13 +124,19 @@ static void profile(int *failures)
 	nla_put_flag(msg, KCP_PROFILE_A_DEFAULT);
 	nla_put_u32(msg, KCP_PROFILE_A_INTERVAL, 20);
 	nla_put_u32(msg, KCP_PROFILE_A_RCVBUF, 65536);
+	nla_put_u32(msg, KCP_PROFILE_A_STOCK, 1);
+	nla_put_u32(msg, KCP_PROFILE_A_CONNECT_TIMEOUT, 20000);
 	EXPECT(kcp_ctl_parse_profile(finish(msg, nest), &p) == 0);
 	EXPECT(strlen(p.name) == KCP_PROFILE_NAME_MAX - 1);
 	EXPECT(p.is_default && !p.builtin);
 	EXPECT(p.present == (KCP_CTL_BIT(KCP_PROFILE_A_INTERVAL) |
-			     KCP_CTL_BIT(KCP_PROFILE_A_RCVBUF)));
+			     KCP_CTL_BIT(KCP_PROFILE_A_RCVBUF) |
+			     KCP_CTL_BIT(KCP_PROFILE_A_STOCK) |
+			     KCP_CTL_BIT(KCP_PROFILE_A_CONNECT_TIMEOUT)));
 	EXPECT(p.value[KCP_PROFILE_A_INTERVAL] == 20 &&
-	       p.value[KCP_PROFILE_A_RCVBUF] == 65536);
+	       p.value[KCP_PROFILE_A_RCVBUF] == 65536 &&
+	       p.value[KCP_PROFILE_A_STOCK] == 1 &&
+	       p.value[KCP_PROFILE_A_CONNECT_TIMEOUT] == 20000);
 	nlmsg_free(msg);
 
 	msg = start(KCP_A_PROFILE, &nest);	/* no name */

@@ -54,6 +54,8 @@ static const struct {
 	{ "keepcnt", KCP_PROFILE_A_KEEPCNT, 1, 127 },
 	{ "sndbuf", KCP_PROFILE_A_SNDBUF, 0, 1073741823 },
 	{ "rcvbuf", KCP_PROFILE_A_RCVBUF, 0, 1073741823 },
+	{ "stock", KCP_PROFILE_A_STOCK, 0, 1 },
+	{ "connect_timeout", KCP_PROFILE_A_CONNECT_TIMEOUT, 100, 600000 },
 };
 
 static const struct {
@@ -119,6 +121,29 @@ static void mtu_takes_zero_for_keep_own(int *failures)
 	EXPECT(parse2(&kcp_profile_keyset, "mtu", "0", &p, err, sizeof(err)) == 0);
 	EXPECT(p.present == KCP_CTL_BIT(KCP_PROFILE_A_MTU) && p.value[KCP_PROFILE_A_MTU] == 0);
 	EXPECT(parse2(&kcp_profile_keyset, "mtu", "1", &p, err, sizeof(err)) == -EINVAL);
+}
+
+/* What a client's connect() does: the lifecycle extension's keys. */
+static void stock_and_connect_timeout(int *failures)
+{
+	char *args[] = { "stock", "on", "connect_timeout", "20000" };
+	struct kcp_profile p = { 0 };
+	char err[256];
+
+	EXPECT(kcp_parse_pairs(&kcp_profile_keyset, 4, args, &p, err, sizeof(err)) == 0);
+	EXPECT(p.present == (KCP_CTL_BIT(KCP_PROFILE_A_STOCK) |
+			     KCP_CTL_BIT(KCP_PROFILE_A_CONNECT_TIMEOUT)));
+	EXPECT(p.value[KCP_PROFILE_A_STOCK] == 1 &&
+	       p.value[KCP_PROFILE_A_CONNECT_TIMEOUT] == 20000);
+	memset(&p, 0, sizeof(p));
+	EXPECT(parse2(&kcp_profile_keyset, "connect_timeout", "99", &p, err,
+		      sizeof(err)) == -EINVAL);
+	EXPECT(strstr(err, "connect_timeout: '99' is not a number in 100..600000 ms") == err);
+	EXPECT(parse2(&kcp_profile_keyset, "connect_timeout", "0", &p, err,
+		      sizeof(err)) == -EINVAL);
+	EXPECT(parse2(&kcp_profile_keyset, "stock", "2", &p, err, sizeof(err)) == -EINVAL);
+	EXPECT(strstr(err, "stock: '2' is not 0 or 1") == err);
+	EXPECT(p.present == 0);
 }
 
 static void every_setting_takes_its_edges(int *failures)
@@ -290,6 +315,7 @@ static void states_round_trip(int *failures)
 static const struct unit_test tests[] = {
 	{ "every_profile_key_takes_its_edges", every_profile_key_takes_its_edges },
 	{ "mtu_takes_zero_for_keep_own", mtu_takes_zero_for_keep_own },
+	{ "stock_and_connect_timeout", stock_and_connect_timeout },
 	{ "every_setting_takes_its_edges", every_setting_takes_its_edges },
 	{ "booleans_take_words", booleans_take_words },
 	{ "bad_numbers_are_refused", bad_numbers_are_refused },

@@ -44,6 +44,9 @@ static const struct kcp_key profile_keys[] = {
 	/* 0: the system's default; at most INT_MAX / 2, as SO_SNDBUF doubles */
 	{ "sndbuf",		KCP_KEY_U32, KCP_PROFILE_A_SNDBUF, 0, 1073741823, "bytes", false },
 	{ "rcvbuf",		KCP_KEY_U32, KCP_PROFILE_A_RCVBUF, 0, 1073741823, "bytes", false },
+	/* connect() dials a stock KCP server: no handshake, FIN or reset */
+	{ "stock",		KCP_KEY_BOOL, KCP_PROFILE_A_STOCK, 0, 1, NULL, false },
+	{ "connect_timeout",	KCP_KEY_U32, KCP_PROFILE_A_CONNECT_TIMEOUT, 100, 600000, "ms", false },
 };
 
 static const struct kcp_key setting_keys[] = {
