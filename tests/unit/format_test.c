@@ -5,6 +5,7 @@
  * the JSON is read back by Python's json module, which must find the
  * documented keys with the right values.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,9 +52,13 @@ static void sample_profile(struct kcp_profile *p)
 	p->value[KCP_PROFILE_A_INTERVAL] = 20;
 	p->value[KCP_PROFILE_A_SNDWND] = 512;
 	p->value[KCP_PROFILE_A_PACING] = 1;
+	p->value[KCP_PROFILE_A_STOCK] = 1;
+	p->value[KCP_PROFILE_A_CONNECT_TIMEOUT] = 5000;
 	p->present = KCP_CTL_BIT(KCP_PROFILE_A_INTERVAL) |
 		     KCP_CTL_BIT(KCP_PROFILE_A_SNDWND) |
-		     KCP_CTL_BIT(KCP_PROFILE_A_PACING);
+		     KCP_CTL_BIT(KCP_PROFILE_A_PACING) |
+		     KCP_CTL_BIT(KCP_PROFILE_A_STOCK) |
+		     KCP_CTL_BIT(KCP_PROFILE_A_CONNECT_TIMEOUT);
 }
 
 static void sample_session(struct kcp_session *s)
@@ -78,6 +83,7 @@ static void sample_session(struct kcp_session *s)
 	s->info.kcpi_cwnd = 32;
 	s->info.kcpi_in_bytes = 5000000000ULL;	/* past 32 bits */
 	strcpy(s->info.kcpi_profile, "fast3");
+	s->info.kcpi_ext_version = 1;
 	s->info_len = sizeof(s->info);
 }
 
@@ -94,6 +100,8 @@ static void profile_row_and_show(int *failures)
 	CAPTURE(show, kcp_fmt_profile_show(f, &p));
 	EXPECT(strstr(show, "interval           20 ms") != NULL);
 	EXPECT(strstr(show, "pacing             1") != NULL);
+	EXPECT(strstr(show, "stock              1\n") != NULL);
+	EXPECT(strstr(show, "connect_timeout    5000 ms\n") != NULL);
 	EXPECT(strstr(show, "nodelay") == NULL);	/* absent: not shown */
 	free(row);
 	free(show);
@@ -110,6 +118,7 @@ static void profile_json(int *failures)
 	EXPECT(python_says(out, "d['name'] == 'sat' and d['default'] is True and "
 			   "d['builtin'] is False and d['interval'] == 20 and "
 			   "d['sndwnd'] == 512 and d['pacing'] is True and "
+			   "d['stock'] is True and d['connect_timeout'] == 5000 and "
 			   "'nodelay' not in d"));
 	free(out);
 	/* a list, pretty-printed, is JSON too */
@@ -140,7 +149,10 @@ static void session_row_and_json(int *failures)
 			   "d['peer'] == '[2001:db8::1]:40000' and d['conv'] == 7 and "
 			   "d['uid'] == 1000 and d['orphan'] is False and "
 			   "d['info']['srtt'] == 12 and d['info']['in_bytes'] == 5000000000 and "
-			   "d['info']['profile'] == 'fast3'"));
+			   "d['info']['profile'] == 'fast3' and d['info']['ext_version'] == 1"));
+	free(out);
+	CAPTURE(out, kcp_fmt_session_show(f, &s));
+	EXPECT(strstr(out, "  ext_version        1\n") != NULL);
 	free(out);
 }
 
@@ -155,6 +167,12 @@ static void session_from_an_older_kernel(int *failures)
 	CAPTURE(out, (json_init(&j, f, false), kcp_fmt_session_json(&j, &s), json_end(&j)));
 	EXPECT(python_says(out, "d['info']['srtt'] == 12 and 'in_bytes' not in d['info'] "
 			   "and 'profile' not in d['info']"));
+	free(out);
+	/* one before the lifecycle extension: no ext_version, not a stock 0 */
+	s.info_len = offsetof(struct kcp_info, kcpi_ext_version);
+	CAPTURE(out, (json_init(&j, f, false), kcp_fmt_session_json(&j, &s), json_end(&j)));
+	EXPECT(python_says(out, "d['info']['profile'] == 'fast3' and "
+			   "'ext_version' not in d['info']"));
 	free(out);
 }
 
@@ -174,6 +192,12 @@ static void stats_text_json_and_deltas(int *failures)
 	cur.value[KCP_STAT_A_CURR_ESTAB] = 3;
 	prev.value[KCP_STAT_A_CURR_ESTAB] = 3;
 	EXPECT(kcp_stat_attr("KcpInDatagrams") == KCP_STAT_A_IN_DATAGRAMS);
+	EXPECT(kcp_stat_attr("KcpCookiesSent") == KCP_STAT_A_COOKIES_SENT);
+	EXPECT(kcp_stat_attr("KcpCookiesInvalid") == KCP_STAT_A_COOKIES_INVALID);
+	EXPECT(kcp_stat_attr("KcpConnectTimeouts") == KCP_STAT_A_CONNECT_TIMEOUTS);
+	EXPECT(kcp_stat_attr("KcpResetsSent") == KCP_STAT_A_RESETS_SENT);
+	EXPECT(kcp_stat_attr("KcpResetsAccepted") == KCP_STAT_A_RESETS_ACCEPTED);
+	EXPECT(kcp_stat_attr("KcpResetsInvalid") == KCP_STAT_A_RESETS_INVALID);
 	for (i = KCP_STAT_A_PAD + 1; i <= KCP_STAT_A_MAX; i++)
 		EXPECT(kcp_stat_name(i) != NULL);
 

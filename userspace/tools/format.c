@@ -72,6 +72,12 @@ static const char *const stat_names[KCP_STAT_A_MAX + 1] = {
 	[KCP_STAT_A_IDLE_TIMEOUTS]	= "KcpIdleTimeouts",
 	[KCP_STAT_A_GSO_BATCHES]	= "KcpGsoBatches",
 	[KCP_STAT_A_MEM_LIMITED]	= "KcpMemLimited",
+	[KCP_STAT_A_COOKIES_SENT]	= "KcpCookiesSent",
+	[KCP_STAT_A_COOKIES_INVALID]	= "KcpCookiesInvalid",
+	[KCP_STAT_A_CONNECT_TIMEOUTS]	= "KcpConnectTimeouts",
+	[KCP_STAT_A_RESETS_SENT]	= "KcpResetsSent",
+	[KCP_STAT_A_RESETS_ACCEPTED]	= "KcpResetsAccepted",
+	[KCP_STAT_A_RESETS_INVALID]	= "KcpResetsInvalid",
 };
 
 const char *kcp_stat_name(unsigned int attr)
@@ -287,6 +293,7 @@ static const struct {
 	F(retrans_timeout), F(retrans_fast), F(retrans_early), F(repeat_segs),
 	F(dropped_segs), F(backlog_drops), F(spurious_timeout),
 	F(spurious_fast), F(invalid_segs), F(snd_bytes), F(gso_batches),
+	F(ext_version),
 #undef F
 };
 
