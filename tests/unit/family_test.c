@@ -2,12 +2,14 @@
 /*
  * libkcp's kcp_family_read(): the number a program will pass to socket()
  * must be exactly what kcp.ko printed, and anything else an error rather
- * than a wrong family.
+ * than a wrong family. And kcp_set_stock() passes on why setsockopt()
+ * refused, as a negative errno.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
 
 #include "libkcp.h"
 #include "unit.h"
@@ -49,10 +51,21 @@ static void missing_module_is_enoent(int *failures)
 	EXPECT(kcp_family_read("/nonexistent/kcp/family") == -ENOENT);
 }
 
+static void set_stock_returns_the_errno(int *failures)
+{
+	int udp = socket(AF_INET, SOCK_DGRAM, 0);
+
+	EXPECT(kcp_set_stock(-1, true) == -EBADF);
+	/* a UDP socket has no level SOL_KCP; nor has an old kcp.ko KCP_STOCK */
+	EXPECT(udp >= 0 && kcp_set_stock(udp, true) == -ENOPROTOOPT);
+	close(udp);
+}
+
 static const struct unit_test tests[] = {
 	{ "reads_what_the_kernel_prints", reads_what_the_kernel_prints },
 	{ "rejects_what_is_not_a_family", rejects_what_is_not_a_family },
 	{ "missing_module_is_enoent", missing_module_is_enoent },
+	{ "set_stock_returns_the_errno", set_stock_returns_the_errno },
 };
 
 UNIT_MAIN("libkcp_family", tests)

@@ -45,6 +45,17 @@ int kcp_socket(int type);
 int kcp_resolve(const char *host, const char *port, uint32_t conv,
 		struct sockaddr_kcp *addr);
 
+/*
+ * Before connect(): whether the server @fd dials is a stock KCP
+ * implementation (ikcp, kcp-go, tokio_kcp, or a program speaking KCP over
+ * a UDP socket of its own), setsockopt(SOL_KCP, KCP_STOCK). Without it, a
+ * kcp.ko client's connect() starts the lifecycle extension's handshake
+ * (<linux/kcp.h>) and waits for an answer only a kcp.ko listener gives.
+ * Returns 0 or a negative errno: -ENOPROTOOPT from a kcp.ko without the
+ * extension, which dials every server as a stock one anyway.
+ */
+int kcp_set_stock(int fd, bool on);
+
 /* ---- the control plane ------------------------------------------------ */
 
 /*

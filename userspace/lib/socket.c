@@ -40,3 +40,12 @@ int kcp_resolve(const char *host, const char *port, uint32_t conv,
 	freeaddrinfo(ai);
 	return 0;
 }
+
+int kcp_set_stock(int fd, bool on)
+{
+	int val = on;
+
+	if (setsockopt(fd, SOL_KCP, KCP_STOCK, &val, sizeof(val)))
+		return -errno;
+	return 0;
+}
