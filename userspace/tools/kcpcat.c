@@ -3,8 +3,12 @@
  * kcpcat: netcat for KCP. Copies stdin to an AF_KCP socket and the socket
  * to stdout.
  *
- *   kcpcat [-u] [-d] [-N BYTES] [-c CONV] [-p PROFILE] [-v] HOST PORT
+ *   kcpcat [-u] [-d] [-N BYTES] [-c CONV] [-p PROFILE] [--stock] [-v] HOST PORT
  *   kcpcat -l [-u] [-d] [-N BYTES] [-p PROFILE] [-w SECONDS] [-v] [HOST] PORT
+ *
+ * A client's connect() is kcp.ko's handshake, which only a kcp.ko
+ * listener answers: --stock dials a stock KCP server (ikcp, kcp-go,
+ * tokio_kcp) instead. A listener serves both kinds of client.
  *
  * KCP has no FIN: at the end of stdin kcpcat waits until the peer has
  * acknowledged everything (SIOCOUTQ reaches 0) before it exits, and a
@@ -14,6 +18,7 @@
 #include <getopt.h>
 #include <poll.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,12 +32,16 @@
 
 #include "libkcp.h"
 
+#define PROFILE_END	(offsetof(struct kcp_info, kcpi_profile) + \
+			 sizeof(((struct kcp_info *)0)->kcpi_profile))
+
 struct options {
 	bool listen;
 	bool message;
 	bool no_stdin;
 	bool verbose;
 	bool tcp;
+	bool stock;			/* the server is a stock KCP one */
 	const char *profile;
 	unsigned long long expect;	/* 0: until stdin ends */
 	unsigned int accept_wait;	/* seconds; 0: forever */
@@ -45,7 +54,8 @@ struct options {
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: kcpcat [-u] [-d] [-N BYTES] [-c CONV] [-p PROFILE] [-m MARK] [-v] HOST PORT\n"
+		"usage: kcpcat [-u] [-d] [-N BYTES] [-c CONV] [-p PROFILE] [-m MARK] [--stock] [-v]\n"
+		"              HOST PORT\n"
 		"       kcpcat -l [-u] [-d] [-N BYTES] [-p PROFILE] [-w SECONDS] [-v] [HOST] PORT\n"
 		"  -l  listen and serve the first peer\n"
 		"  -u  message mode (SOCK_SEQPACKET): each read of stdin is one message\n"
@@ -57,16 +67,27 @@ static void usage(FILE *out)
 		"  -t  use TCP instead, for comparison (same options, same output)\n"
 		"  -w  with -l: give up if no peer arrives within SECONDS\n"
 		"  -m  SO_MARK for the datagrams (policy routing, firewall marks)\n"
+		"  --stock  the server is a stock KCP one (ikcp, kcp-go, tokio_kcp): no\n"
+		"      handshake, no end of stream (KCP_STOCK); without it, connect()\n"
+		"      waits for a kcp.ko listener's answer\n"
 		"  -v  report what was done on stderr\n");
 }
 
+enum { OPT_STOCK = 256 };
+
 static int parse(int argc, char **argv, struct options *o)
 {
+	static const struct option longopts[] = {
+		{ "stock", no_argument, NULL, OPT_STOCK },
+		{ NULL, 0, NULL, 0 }
+	};
 	char *end;
 	int c;
 
-	while ((c = getopt(argc, argv, "ludN:c:p:tw:m:vh")) != -1) {
+	while ((c = getopt_long(argc, argv, "ludN:c:p:tw:m:vh", longopts,
+				NULL)) != -1) {
 		switch (c) {
+		case OPT_STOCK: o->stock = true; break;
 		case 'l': o->listen = true; break;
 		case 'u': o->message = true; break;
 		case 'd': o->no_stdin = true; break;
@@ -141,8 +162,18 @@ static int open_socket(const struct options *o)
 		return -1;
 	}
 	if (!o->listen) {
+		/* an old kcp.ko has no KCP_STOCK: it dials every server so */
+		err = o->stock && !o->tcp ? kcp_set_stock(fd, true) : 0;
+		if (err && err != -ENOPROTOOPT) {
+			fprintf(stderr, "kcpcat: KCP_STOCK: %s\n", strerror(-err));
+			return -1;
+		}
 		if (connect(fd, sa, salen)) {
-			perror("kcpcat: connect");
+			err = errno;
+			fprintf(stderr, "kcpcat: connect: %s%s\n", strerror(err),
+				err == ETIMEDOUT && !o->stock && !o->tcp ?
+				" (no kcp.ko listener answered; a stock KCP server takes --stock)" :
+				"");
 			return -1;
 		}
 		return fd;
@@ -258,7 +289,7 @@ int main(int argc, char **argv)
 
 		fprintf(stderr, "kcpcat: sent %llu, received %llu bytes in %.2f s\n",
 			sent, got, seconds_since(&t0));
-		if (!o.tcp && !getsockopt(fd, SOL_KCP, KCP_INFO, &info, &len))
+		if (!o.tcp && !getsockopt(fd, SOL_KCP, KCP_INFO, &info, &len)) {
 			fprintf(stderr, "kcpcat: datagrams out %llu in %llu, segments out %llu, "
 				"retransmitted %llu (timeout %llu, fast %llu, early %llu; "
 				"needless: timeout %llu, fast/early %llu), "
@@ -282,8 +313,15 @@ int main(int argc, char **argv)
 				(unsigned long long)info.kcpi_backlog_drops,
 				(unsigned long long)info.kcpi_gso_batches,
 				/* a kernel without the field leaves it out */
-				len >= sizeof(info) ? (int)sizeof(info.kcpi_profile) : 1,
-				len >= sizeof(info) ? info.kcpi_profile : "-");
+				len >= PROFILE_END ? (int)sizeof(info.kcpi_profile) : 1,
+				len >= PROFILE_END ? info.kcpi_profile : "-");
+			/* a kernel before the lifecycle extension has no word on it */
+			if (len >= sizeof(info) && info.kcpi_ext_version)
+				fprintf(stderr, "kcpcat: the peer speaks the lifecycle extension, version %u\n",
+					info.kcpi_ext_version);
+			else if (len >= sizeof(info))
+				fprintf(stderr, "kcpcat: the peer is a stock KCP one\n");
+		}
 	}
 	close(fd);
 	return 0;
