@@ -10,10 +10,15 @@
  * listener answers: --stock dials a stock KCP server (ikcp, kcp-go,
  * tokio_kcp) instead. A listener serves both kinds of client.
  *
- * KCP has no FIN: at the end of stdin kcpcat waits until the peer has
- * acknowledged everything (SIOCOUTQ reaches 0) before it exits, and a
- * receiver that knows how much to expect says so with -N.
+ * At the end of stdin kcpcat waits until the peer has acknowledged
+ * everything (SIOCOUTQ reaches 0) before it exits. A kcp.ko peer ends its
+ * stream too (recv() returns 0), which ends kcpcat once its own side is
+ * done; a stock peer has no end of stream, so a receiver that knows how
+ * much to expect says so with -N.
  */
+#ifndef _GNU_SOURCE		/* cross builds may pass it (tests/vm/mips/build) */
+#define _GNU_SOURCE		/* POLLRDHUP */
+#endif
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
@@ -225,7 +230,7 @@ int main(int argc, char **argv)
 	static char buf[65536];
 	unsigned long long sent = 0, got = 0;
 	struct options o = { 0 };
-	bool stdin_open;
+	bool stdin_open, peer_open = true;
 	struct timespec t0;
 	int fd;
 
@@ -241,7 +246,8 @@ int main(int argc, char **argv)
 
 	for (;;) {
 		struct pollfd pfd[2] = {
-			{ .fd = fd, .events = POLLIN },
+			/* once the peer's stream ended, for errors only */
+			{ .fd = fd, .events = peer_open ? POLLIN | POLLRDHUP : 0 },
 			{ .fd = stdin_open ? 0 : -1, .events = POLLIN },
 		};
 		int outq = 0;
@@ -249,15 +255,18 @@ int main(int argc, char **argv)
 
 		if (!stdin_open && ioctl(fd, SIOCOUTQ, &outq))
 			outq = 0;
-		/* done when the peer has all we sent and we have what we expect */
+		/*
+		 * done when the peer has all we sent and we have what we
+		 * expect, or all it will send
+		 */
 		if (!stdin_open && !outq &&
-		    (o.expect ? got >= o.expect : !o.no_stdin))
+		    (!peer_open || (o.expect ? got >= o.expect : !o.no_stdin)))
 			break;
 		if (poll(pfd, 2, stdin_open ? -1 : 10) < 0 && errno != EINTR) {
 			perror("kcpcat: poll");
 			return 1;
 		}
-		if (pfd[0].revents & (POLLIN | POLLERR | POLLHUP)) {
+		if (pfd[0].revents & (POLLIN | POLLRDHUP | POLLERR | POLLHUP)) {
 			n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
 			if (n < 0 && errno != EAGAIN) {
 				perror("kcpcat: recv");
@@ -267,6 +276,15 @@ int main(int argc, char **argv)
 				return 1;
 			if (n > 0)
 				got += n;
+			/* the end of the stream; a message may be empty */
+			if (!n && (o.tcp || !o.message ||
+				   (pfd[0].revents & POLLRDHUP)))
+				peer_open = false;
+			if (!peer_open && o.expect && got < o.expect) {
+				fprintf(stderr, "kcpcat: the peer's stream ended after %llu of %llu bytes\n",
+					got, o.expect);
+				return 1;
+			}
 		}
 		if (stdin_open && (pfd[1].revents & (POLLIN | POLLHUP))) {
 			n = read(0, buf, sizeof(buf));
