@@ -285,16 +285,21 @@ static void accept4_and_epoll(void)
 	EXPECT(!epoll_ctl(ep, EPOLL_CTL_ADD, l, &ev));
 	EXPECT(epoll_reports(ep, 0, l, 0));
 
-	/* a connected socket is writable (its own set: it always is) */
+	/*
+	 * A non-blocking connect() to a kcp.ko listener: EINPROGRESS while
+	 * the handshake goes on, as TCP's, then writable once connected
+	 * (its own set: a connected socket always is)
+	 */
 	c = socket(family, SOCK_STREAM | SOCK_NONBLOCK, 0);
-	EXPECT(!connect(c, (struct sockaddr *)&a, sizeof(a)));	/* no handshake in KCP */
+	errno = 0;
+	EXPECT(!connect(c, (struct sockaddr *)&a, sizeof(a)) || errno == EINPROGRESS);
 	ep_out = epoll_create1(0);
 	ev.events = EPOLLOUT;
 	ev.data.fd = c;
 	EXPECT(!epoll_ctl(ep_out, EPOLL_CTL_ADD, c, &ev));
-	EXPECT(epoll_reports(ep_out, 0, c, EPOLLOUT));
+	EXPECT(epoll_reports(ep_out, 2000, c, EPOLLOUT));
 
-	/* the first datagram makes a session: the blocked wait wakes, for l */
+	/* the session is there, or comes with the data: the wait wakes, for l */
 	EXPECT(send(c, "y", 1, 0) == 1);
 	EXPECT(epoll_reports(ep, 2000, l, EPOLLIN));
 	s = accept4(l, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -480,7 +485,11 @@ static int udp_sink(int port)
 	return fd;
 }
 
-/* Nobody at the port: the ICMP port unreachable ends it, ECONNREFUSED. */
+/*
+ * Nobody at the port: the ICMP port unreachable ends it, ECONNREFUSED:
+ * the handshake's connect() at once, a stock client's session at its
+ * first data.
+ */
 static void refused(void)
 {
 	struct sockaddr_kcp a = addr4("127.0.0.1", next_port++, 0);
@@ -488,6 +497,14 @@ static void refused(void)
 	int fd = sock_of(SOCK_STREAM);
 	char c;
 
+	EXPECT(connect_wait(fd, &a, 5000) == -1 && errno == ECONNREFUSED);
+	close(fd);
+	fd = sock_of(SOCK_STREAM | SOCK_NONBLOCK);
+	EXPECT(connect_wait(fd, &a, 5000) == -1 && errno == ECONNREFUSED);
+	close(fd);
+
+	fd = sock_of(SOCK_STREAM);
+	set_int(fd, SOL_KCP, KCP_STOCK, 1);
 	EXPECT(!connect(fd, (struct sockaddr *)&a, sizeof(a)));
 	EXPECT(send(fd, "?", 1, 0) == 1);
 	pfd.fd = fd;
@@ -510,6 +527,8 @@ static void dead_peer(void)
 	EXPECT(!setsockopt(fd, SOL_KCP, KCP_DEADLINK, &v, sizeof(v)));
 	v = 2;
 	EXPECT(!setsockopt(fd, SOL_KCP, KCP_NODELAY, &v, sizeof(v)));
+	/* the sink answers no HELLO: a stock client, whose data goes unacked */
+	set_int(fd, SOL_KCP, KCP_STOCK, 1);
 	EXPECT(!connect(fd, (struct sockaddr *)&a, sizeof(a)));	/* nobody there */
 	EXPECT(send(fd, "?", 1, 0) == 1);
 	pfd.fd = fd;
@@ -529,6 +548,7 @@ static void dead_peer(void)
 	EXPECT(!setsockopt(fd, SOL_KCP, KCP_DEADLINK, &v, sizeof(v)));
 	v = 2;
 	EXPECT(!setsockopt(fd, SOL_KCP, KCP_NODELAY, &v, sizeof(v)));
+	set_int(fd, SOL_KCP, KCP_STOCK, 1);	/* as above: no handshake */
 	EXPECT(!connect(fd, (struct sockaddr *)&a, sizeof(a)));
 	EXPECT(send(fd, "?", 1, 0) == 1);
 	pfd.fd = fd;
@@ -550,6 +570,8 @@ static void send_timeout(void)
 
 	EXPECT(!setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf)));
 	EXPECT(!setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)));
+	/* the sink answers no HELLO: a stock client, to queue data at once */
+	set_int(fd, SOL_KCP, KCP_STOCK, 1);
 	EXPECT(!connect(fd, (struct sockaddr *)&a, sizeof(a)));	/* nobody there */
 	for (i = 0; i < 100 && !hit; i++) {
 		ssize_t n;
@@ -664,8 +686,14 @@ static void system_policy(void)
 	EXPECT(!bind(fd, (struct sockaddr *)&low, sizeof(low)));
 	close(fd);
 
-	/* a broadcast peer takes SO_BROADCAST, as for UDP */
+	/*
+	 * A broadcast peer takes SO_BROADCAST, as for UDP. Nobody would
+	 * answer a HELLO there (a listener ignores one sent to a broadcast
+	 * address, and no ICMP error comes back): a stock client, whose
+	 * connect() completes at once.
+	 */
 	fd = sock_of(SOCK_STREAM);
+	set_int(fd, SOL_KCP, KCP_STOCK, 1);
 	EXPECT_ERRNO(connect(fd, (struct sockaddr *)&bcast, sizeof(bcast)), EACCES);
 	EXPECT_ERRNO(connect(fd, (struct sockaddr *)&lo_bcast, sizeof(lo_bcast)),
 		     EACCES);

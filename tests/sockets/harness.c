@@ -3,6 +3,7 @@
  * The socket test programs' shared helpers (harness.h).
  */
 #define _GNU_SOURCE
+#include <poll.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <time.h>
@@ -39,22 +40,69 @@ int sock_of(int type)
 	return fd;
 }
 
-struct pair connect_pair(int type, uint32_t conv)
+/*
+ * connect() @fd to @a, and on a non-blocking socket wait up to @timeout_ms
+ * for the handshake to end. Between kcp.ko endpoints a non-blocking
+ * connect() fails with EINPROGRESS, and the socket polls POLLOUT once
+ * connected, POLLERR if refused or timed out; a blocking one returns when
+ * that is settled. Returns 0, or -1 with errno: connect()'s, the handshake
+ * failure's (SO_ERROR), or ETIMEDOUT when @timeout_ms passed first.
+ */
+int connect_wait(int fd, const struct sockaddr_kcp *a, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+	socklen_t len = sizeof(int);
+	int err = 0;
+
+	if (!connect(fd, (const struct sockaddr *)a, sizeof(*a)))
+		return 0;
+	if (errno != EINPROGRESS)
+		return -1;
+	if (poll(&pfd, 1, timeout_ms) != 1) {
+		errno = ETIMEDOUT;
+		return -1;
+	}
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len))
+		return -1;
+	errno = err;
+	return err ? -1 : 0;
+}
+
+static struct pair open_pair(int type, uint32_t conv, bool stock)
 {
 	struct pair p = { .port = next_port++ };
 	struct sockaddr_kcp a = addr4("127.0.0.1", p.port, conv);
+	char c;
 
 	p.listener = sock_of(type);
 	EXPECT(!bind(p.listener, (struct sockaddr *)&a, sizeof(a)));
 	EXPECT(!listen(p.listener, 0));		/* as TCP: room for one */
 	p.client = sock_of(type);
+	if (stock)
+		set_int(p.client, SOL_KCP, KCP_STOCK, 1);
 	EXPECT(!connect(p.client, (struct sockaddr *)&a, sizeof(a)));
-	EXPECT(send(p.client, "x", 1, 0) == 1);	/* a first PUSH makes the session */
+	/* a stock client's session begins with its first PUSH */
+	EXPECT(send(p.client, "x", 1, 0) == 1);
 	p.server = accept(p.listener, NULL, NULL);
 	EXPECT(p.server >= 0);
-	char c;
 	EXPECT(recv(p.server, &c, 1, 0) == 1 && c == 'x');
 	return p;
+}
+
+/* A listener on 127.0.0.1 and a kcp.ko client: connect() is a handshake. */
+struct pair connect_pair(int type, uint32_t conv)
+{
+	return open_pair(type, conv, false);
+}
+
+/*
+ * The same with a client that plays a stock KCP one (KCP_STOCK): no
+ * handshake, and the server's session sends it no end of stream and no
+ * reset, as to ikcp or kcp-go.
+ */
+struct pair connect_stock_pair(int type, uint32_t conv)
+{
+	return open_pair(type, conv, true);
 }
 
 void close_pair(struct pair *p)

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT OR GPL-2.0 */
 /*
  * What the socket test programs share: expectations that count failures
- * per case, addresses and sockets of the AF_KCP family in use, a connected
- * pair on loopback, and the case runner (harness.c).
+ * per case, addresses and sockets of the AF_KCP family in use, connect()
+ * through the handshake, a connected pair on loopback, and the case
+ * runner (harness.c).
  */
 #ifndef _KCP_TEST_HARNESS_H
 #define _KCP_TEST_HARNESS_H
@@ -44,7 +45,9 @@ struct test_case {
 
 struct sockaddr_kcp addr4(const char *ip, int port, uint32_t conv);
 int sock_of(int type);
+int connect_wait(int fd, const struct sockaddr_kcp *a, int timeout_ms);
 struct pair connect_pair(int type, uint32_t conv);
+struct pair connect_stock_pair(int type, uint32_t conv);
 void set_int(int fd, int level, int opt, int val);
 void set_linger(int fd, int on, int secs);
 void close_pair(struct pair *p);

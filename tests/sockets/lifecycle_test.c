@@ -238,10 +238,15 @@ static void accepted_inherit(void)
 	close(l);
 }
 
-/* Idle 1 s, then 2 probes 1 s apart: a silent peer is dead after ~3 s. */
+/*
+ * Idle 1 s, then 2 probes 1 s apart: a silent peer is dead after ~3 s.
+ * The silent one's client is a stock one: a kcp.ko peer's abort would
+ * reset the session (ECONNRESET) instead of going silent.
+ */
 static double keepalive_silence(bool peer_answers)
 {
-	struct pair p = connect_pair(SOCK_STREAM, 0);
+	struct pair p = peer_answers ? connect_pair(SOCK_STREAM, 0) :
+				       connect_stock_pair(SOCK_STREAM, 0);
 	struct pollfd pfd = { .fd = p.client, .events = POLLIN };
 	double t0 = now_s(), waited;
 	char c;

@@ -56,6 +56,9 @@ static int open_session(const char *mode, const char *host, const char *port,
 	if (setsockopt(fd, SOL_KCP, KCP_PROFILE, "fast3", 6))
 		die("KCP_PROFILE");
 	if (strcmp(mode, "listen")) {
+		/* it dials kcp-go's peer: a stock server, no handshake */
+		if (kcp_set_stock(fd, true))
+			die("KCP_STOCK");
 		if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)))
 			die("connect");
 		return fd;

@@ -12,8 +12,10 @@
  *                                    list no id twice and exactly the N
  *                                    held sessions (same ids each round)
  *
- * KCP has no handshake, so a connected socket that sends nothing is a
- * session that neither side ends: what hold needs.
+ * Nobody listens at PORT: the sessions are stock clients (KCP_STOCK),
+ * whose connect() sends nothing and waits for no listener's answer, so a
+ * connected socket that sends nothing is a session that neither side
+ * ends: what hold needs.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -40,7 +42,8 @@ static int open_session(int port, uint32_t conv)
 	fd = kcp_socket(SOCK_STREAM);
 	if (fd < 0)
 		return -1;
-	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr))) {
+	if (kcp_set_stock(fd, true) ||
+	    connect(fd, (struct sockaddr *)&addr, sizeof(addr))) {
 		close(fd);
 		return -1;
 	}

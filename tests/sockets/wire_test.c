@@ -8,9 +8,10 @@
  *   kcp_wire_test record       print the datagram this host's kcp.ko sends
  *   kcp_wire_test check FILE   compare with FILE's, both directions
  *
- * send:    an AF_KCP socket (conv 0x11223344) sends "kcp wire test" to a
- *          plain UDP socket, which must receive the recorded bytes, but
- *          for ts (a clock, bytes 8..11);
+ * send:    an AF_KCP socket (conv 0x11223344, a stock client: the plain
+ *          UDP socket it dials answers no handshake) sends "kcp wire test"
+ *          to a plain UDP socket, which must receive the recorded bytes,
+ *          but for ts (a clock, bytes 8..11);
  * receive: the recorded datagram, sent from a plain UDP socket to an
  *          AF_KCP listener, is accepted as conv 0x11223344 and delivers
  *          the text; the ACK that comes back names conv 0x11223344,
@@ -78,7 +79,11 @@ static ssize_t recv_cmd(int fd, unsigned char *buf, size_t len, int cmd)
 	return -1;
 }
 
-/* What this host's kcp.ko sends for TEXT on a fresh conversation. */
+/*
+ * What this host's kcp.ko sends for TEXT on a fresh conversation to a
+ * stock peer (KCP_STOCK: no HELLO first, which the UDP socket would not
+ * answer).
+ */
 static ssize_t capture(unsigned char *buf, size_t len)
 {
 	struct sockaddr_kcp peer;
@@ -86,6 +91,7 @@ static ssize_t capture(unsigned char *buf, size_t len)
 	ssize_t n = -1;
 
 	if (udp < 0 || kcp < 0 || kcp_resolve("127.0.0.1", "47001", CONV, &peer) ||
+	    kcp_set_stock(kcp, true) ||
 	    connect(kcp, (struct sockaddr *)&peer, sizeof(peer)) ||
 	    send(kcp, TEXT, strlen(TEXT), 0) != (ssize_t)strlen(TEXT))
 		goto out;
