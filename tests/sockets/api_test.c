@@ -114,6 +114,8 @@ static void options(void)
 		{ KCP_DEADLINK, 0, 1, 1000, 1001 },
 		{ KCP_ACK_NODELAY, -1, 0, 1, 2 },
 		{ KCP_EARLY_RETRANSMIT, -1, 0, 1, 2 },
+		{ KCP_STOCK, -1, 0, 1, 2 },
+		{ KCP_CONNECT_TIMEOUT, 99, 100, 600000, 600001 },
 	};
 	int fd = sock_of(SOCK_STREAM), v, before;
 	char name[KCP_PROFILE_NAME_MAX];

@@ -5,8 +5,9 @@
  * change that leaves open sockets alone, deletion), restrict_tunables for
  * an unprivileged user, the idle timeout of accepted sessions, the bound
  * on sessions waiting for accept(), the memory limit, counters that
- * follow what happened, and aborting a session by id. Settings are changed
- * through libkcp, as kcpctl does; every case puts back what it changed.
+ * follow what happened, aborting a session by id, and a profile that
+ * makes its sockets dial stock servers. Settings are changed through
+ * libkcp, as kcpctl does; every case puts back what it changed.
  *
  *   kcp_control_test [CASE...]
  */
@@ -121,6 +122,38 @@ static void default_profile(void)
 	fresh = sock_of(SOCK_STREAM);
 	EXPECT(get_int(fresh, SOL_KCP, KCP_INTERVAL) == 10);	/* "default" */
 	close(fresh);
+}
+
+/*
+ * A profile carries what connect() does: KCP_STOCK and
+ * KCP_CONNECT_TIMEOUT, which a socket taking it has, and the built-in
+ * ones leave at 0 and 20 s.
+ */
+static void stock_profile(void)
+{
+	struct kcp_profile p = { .name = "t_stock", .base = "fast3" };
+	int fd = sock_of(SOCK_STREAM);
+
+	EXPECT(get_int(fd, SOL_KCP, KCP_STOCK) == 0);
+	EXPECT(get_int(fd, SOL_KCP, KCP_CONNECT_TIMEOUT) == 20000);
+	p.present = KCP_CTL_BIT(KCP_PROFILE_A_STOCK) |
+		    KCP_CTL_BIT(KCP_PROFILE_A_CONNECT_TIMEOUT);
+	p.value[KCP_PROFILE_A_STOCK] = 1;
+	p.value[KCP_PROFILE_A_CONNECT_TIMEOUT] = 5000;
+	EXPECT(kcp_ctl_profile_set(ctl, &p) == 0);
+	EXPECT(!setsockopt(fd, SOL_KCP, KCP_PROFILE, "t_stock", 8));
+	EXPECT(get_int(fd, SOL_KCP, KCP_STOCK) == 1);
+	EXPECT(get_int(fd, SOL_KCP, KCP_CONNECT_TIMEOUT) == 5000);
+	EXPECT(get_int(fd, SOL_KCP, KCP_INTERVAL) == 10);	/* fast3's */
+	EXPECT(kcp_ctl_profile_get(ctl, "t_stock", &p) == 0 &&
+	       p.value[KCP_PROFILE_A_STOCK] == 1 &&
+	       p.value[KCP_PROFILE_A_CONNECT_TIMEOUT] == 5000);
+	/* the range is the socket option's */
+	p.present = KCP_CTL_BIT(KCP_PROFILE_A_CONNECT_TIMEOUT);
+	p.value[KCP_PROFILE_A_CONNECT_TIMEOUT] = 99;
+	EXPECT(kcp_ctl_profile_set(ctl, &p) == -ERANGE);
+	EXPECT(kcp_ctl_profile_del(ctl, "t_stock") == 0);
+	close(fd);
 }
 
 /* In a child without privileges: what setsockopt says to each change. */
@@ -322,6 +355,7 @@ static void counters_and_abort(void)
 
 static const struct test_case cases[] = {
 	{ "default_profile", default_profile },
+	{ "stock_profile", stock_profile },
 	{ "restrict_tunables", restrict_tunables },
 	{ "idle_timeout", idle_timeout },
 	{ "pending_max", pending_max },
