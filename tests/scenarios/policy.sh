@@ -4,9 +4,13 @@
 # The socket's SO_MARK reaches its datagrams: in kcp-a, marked traffic is
 # routed into a blackhole by a policy rule, so a marked sender gets nothing
 # across while an unmarked one does. The marked sender, killed, leaves an
-# orphan that still delivers once the rule is gone. A multi-homed server
-# answers from the address its client sent to: kcp-b gets a second address
-# in its subnet, whose replies the route alone would send from the first.
+# orphan that still delivers once the rule is gone. (It is a stock client,
+# --stock, so that its data is queued at once: a kcp.ko client's connect()
+# would wait behind the blackhole for the listener's answer and be killed
+# there with nothing queued.) A multi-homed server answers from the
+# address its client sent to, the handshake's COOKIE included: kcp-b gets
+# a second address in its subnet, whose replies the route alone would
+# send from the first.
 set -eu
 . "$KCP_TOPOLOGY"
 trap topology_down EXIT
@@ -30,7 +34,7 @@ send() {	# send [kcpcat flags]: for at most 3 s, to $to (default kcp-b)
 
 send & got=$(listen 5); wait
 [ "$got" = 4096 ] || { echo "FAIL unmarked: $got of 4096 bytes"; exit 1; }
-send -m 7 & got=$(listen 5); wait
+send --stock -m 7 & got=$(listen 5); wait
 [ "$got" = 0 ] || { echo "FAIL SO_MARK 7 ignored: $got bytes crossed the blackhole"; exit 1; }
 echo "ok   SO_MARK routes the datagrams (unmarked 4096 bytes, marked 0)"
 
