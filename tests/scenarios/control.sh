@@ -17,7 +17,8 @@
 # taken by new sockets (KCP_INFO's kcpi_profile through kcpcat -v, and
 # kcpctl session -j), changed while in use (open sessions keep what they
 # took), deleted (not while it is the default: EBUSY); counters that grow
-# during a transfer; a 1000-session dump complete and without duplicates
+# during a transfer (the handshake's too); profile keys stock and
+# connect_timeout; a 1000-session dump complete and without duplicates
 # while other sessions open and close; an unprivileged user reads but
 # changes nothing (EPERM, said so); another namespace sees only its own;
 # malformed requests refused with a reason and without effect.
@@ -115,6 +116,19 @@ json $T/info info
 kcpctl profile | grep -q '^\* sat' || fail "profile list: sat not marked the default"
 ok "profile set from a base, made the default"
 
+# what a client's connect() does: the lifecycle extension's keys
+[ "$(get $T/sat stock)" = false ] && [ "$(get $T/sat connect_timeout)" = 20000 ] ||
+	fail "profile show sat: stock and connect_timeout: $(cat $T/sat)"
+kcpctl profile set kcpgo from fast3 stock on connect_timeout 5000
+json $T/kcpgo profile show kcpgo
+[ "$(get $T/kcpgo stock)" = true ] && [ "$(get $T/kcpgo connect_timeout)" = 5000 ] ||
+	fail "profile set kcpgo stock on connect_timeout 5000: $(cat $T/kcpgo)"
+kcpctl profile show kcpgo | grep -q 'connect_timeout  *5000 ms' ||
+	fail "profile show: connect_timeout in text"
+expect_exit 2 kcpctl profile set kcpgo connect_timeout 99
+kcpctl profile del kcpgo
+ok "profile keys stock and connect_timeout"
+
 # ---- a transfer that lasts: new sockets take sat -------------------------
 # 2 MB at 4 Mbit/s: about four seconds to look at it
 /sbin/tc qdisc add dev lo root netem delay 20ms rate 4mbit limit 10000
@@ -169,6 +183,9 @@ ok "profile changed in use: the open session kept interval 20, a new one took 30
 json $T/stats stats
 [ "$(get $T/stats KcpOutDatagrams)" -gt 0 ] && [ "$(get $T/stats KcpInDatagrams)" -gt 0 ] ||
 	fail "stats after a transfer: $(cat $T/stats)"
+# the transfer's kcpcat dialed a kcp.ko listener: a handshake
+[ "$(get $T/stats KcpCookiesSent)" -gt 0 ] ||
+	fail "stats: no COOKIE counted for the transfer's handshake: $(cat $T/stats)"
 kcpctl stats | grep -q '^KcpOutBytes ' || fail "stats: text"
 kcpctl -j stats -i 1 -c 2 >$T/raw
 $J -l <$T/raw >$T/deltas || fail "stats -i: not JSON lines"
