@@ -22,6 +22,7 @@
 
 enum {
 	OPT_RR = 256, OPT_RATE, OPT_TCP, OPT_PROFILE, OPT_SAMPLES, OPT_TIMEOUT,
+	OPT_STOCK,
 	OPT_TUNABLE,	/* + enum kp_tunable */
 };
 
@@ -45,6 +46,7 @@ static const struct option kp_longopts[] = {
 	{ "profile", required_argument, NULL, OPT_PROFILE },
 	{ "samples", no_argument, NULL, OPT_SAMPLES },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "stock", no_argument, NULL, OPT_STOCK },
 	{ "nodelay", required_argument, NULL, OPT_TUNABLE + KP_T_NODELAY },
 	{ "interval", required_argument, NULL, OPT_TUNABLE + KP_T_INTERVAL },
 	{ "resend", required_argument, NULL, OPT_TUNABLE + KP_T_RESEND },
@@ -72,7 +74,7 @@ static void usage(FILE *out)
 		"usage: kcpperf -s [-p PORT] [-B ADDR] [-1] [--tcp] [TUNABLES] [-J]\n"
 		"       kcpperf -c HOST [-p PORT] [-t SECONDS | -n BYTES | -k COUNT]\n"
 		"               [--rr [--rate N]] [-l SIZE] [-P N] [-i SECONDS] [-J [--samples]]\n"
-		"               [--tcp] [TUNABLES] [--timeout SECONDS]\n"
+		"               [--tcp | --stock] [TUNABLES] [--timeout SECONDS]\n"
 		"  -s, --server          serve tests (each session in a thread)\n"
 		"  -c, --client HOST     run a test against a kcpperf server on HOST\n"
 		"  -p, --port PORT       UDP (or TCP) port, default " KP_DEFAULT_PORT "\n"
@@ -89,6 +91,8 @@ static void usage(FILE *out)
 		"  -i, --report-interval SECONDS   interval lines (default 1, 0: none)\n"
 		"  -J, --json            JSON Lines output; --samples adds every RTT\n"
 		"      --tcp             the same test over TCP (TCP_NODELAY in rr mode)\n"
+		"      --stock           the server is a stock KCP one, such as kcp-go's\n"
+		"                        tests/bench/kcpgo_perf: no handshake (KCP_STOCK)\n"
 		"      --timeout SECONDS give up on a silent peer (default 30)\n"
 		"TUNABLES (KCP, this end only; see <linux/kcp.h>):\n"
 		"      --profile NAME    default ikcp normal fast fast2 fast3 turbo fastest\n"
@@ -153,7 +157,7 @@ static int parse_option(struct kp_options *o, int c, const char *arg, bool *clie
 	long v;
 
 	*client_only = c == 't' || c == 'n' || c == 'k' || c == 'l' || c == 'P' ||
-		       c == OPT_RR || c == OPT_RATE;
+		       c == OPT_RR || c == OPT_RATE || c == OPT_STOCK;
 	switch (c) {
 	case 's': o->server = true; break;
 	case 'c': o->host = arg; break;
@@ -169,6 +173,7 @@ static int parse_option(struct kp_options *o, int c, const char *arg, bool *clie
 	case OPT_TCP: o->transport = KP_TCP; break;
 	case OPT_PROFILE: o->profile = arg; break;
 	case OPT_RR: o->mode = KP_RR; break;
+	case OPT_STOCK: o->stock = true; break;
 	case 't':
 		if (parse_double(arg, 0.001, 86400, &o->seconds))
 			return bad("-t: seconds from 0.001 to 86400, not '%s'", arg);
@@ -229,9 +234,10 @@ static int check(struct kp_options *o, bool client_only_seen, bool tunables)
 	if (o->server && !o->bind)
 		o->bind = "0.0.0.0";
 	if (o->server && client_only_seen)
-		return bad("%s-t, -n, -k, -l, -P, --rr and --rate are client options", "");
-	if (o->transport == KP_TCP && (tunables || o->profile))
-		return bad("%s--tcp takes no KCP tunables or profile", "");
+		return bad("%s-t, -n, -k, -l, -P, --rr, --rate and --stock are client options",
+			   "");
+	if (o->transport == KP_TCP && (tunables || o->profile || o->stock))
+		return bad("%s--tcp takes no KCP tunables, profile or --stock", "");
 	if (!!o->seconds + !!o->bytes + !!o->count > 1)
 		return bad("%sgive one of -t, -n and -k", "");
 	if (o->mode == KP_RR && o->bytes)

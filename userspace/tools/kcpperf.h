@@ -101,6 +101,7 @@ enum kp_tunable {
 
 struct kp_options {
 	bool server, one_off, json, samples;
+	bool stock;			/* client: the server is a stock KCP one */
 	enum kp_transport transport;
 	enum kp_mode mode;
 	const char *host;		/* client: the server */

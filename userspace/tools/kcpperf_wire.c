@@ -126,7 +126,8 @@ static int poll_ms(double deadline)
 /*
  * Read what the socket has into the buffer, waiting until @deadline
  * (< 0: forever, 0: not at all). Returns the bytes read, -ETIMEDOUT,
- * -ECONNRESET at end of stream (TCP) or another negative errno.
+ * -ECONNRESET at end of stream (TCP, a kcp.ko peer) or another negative
+ * errno.
  */
 int kp_fill(struct kp_reader *r, double deadline)
 {
@@ -352,6 +353,32 @@ unsigned int kp_header_bytes(int family, enum kp_transport t)
 }
 
 /*
+ * The client's connect(): kcp.ko's handshake, or with --stock none, for a
+ * stock server. Returns 0 or a negative errno after saying what failed.
+ */
+static int kp_connect(int s, const struct sockaddr *sa, socklen_t salen,
+		      const struct kp_options *opt)
+{
+	bool kcp = opt->transport == KP_KCP;
+	int err = opt->stock && kcp ? kcp_set_stock(s, true) : 0;
+
+	/* an old kcp.ko has no KCP_STOCK: it dials every server so */
+	if (err && err != -ENOPROTOOPT) {
+		fprintf(stderr, "kcpperf: KCP_STOCK: %s\n", strerror(-err));
+		return err;
+	}
+	if (!connect(s, sa, salen))
+		return 0;
+	err = -errno;
+	fprintf(stderr, "kcpperf: connect %s port %s: %s%s\n", opt->host,
+		opt->port, strerror(-err),
+		err == -ETIMEDOUT && kcp && !opt->stock ?
+		" (no kcp.ko server answered; a stock one, as kcp-go's, takes --stock)" :
+		"");
+	return err;
+}
+
+/*
  * A socket for the test: a connected one (client), or a bound listener
  * (server), with the tunables applied before connect() or listen() so the
  * session or every accepted one starts with them. Returns 0 and sets
@@ -406,10 +433,8 @@ int kp_open(const struct kp_options *opt, bool listening, int *fd, int *family)
 			fprintf(stderr, "kcpperf: bind/listen port %s: %s\n",
 				opt->port, strerror(errno));
 		}
-	} else if (connect(s, sa, salen)) {
-		err = -errno;
-		fprintf(stderr, "kcpperf: connect %s port %s: %s\n", opt->host,
-			opt->port, strerror(errno));
+	} else {
+		err = kp_connect(s, sa, salen, opt);
 	}
 out:
 	if (ai)
