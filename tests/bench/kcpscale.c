@@ -5,17 +5,21 @@
  * network namespace and the connecting sockets in another (setns()), so
  * the phases can be timed and measured exactly.
  *
- *   kcpscale [-n SESSIONS] [-i IDLE_S] [-p PORT] [--tcp] [--profile NAME]
- *            SERVER_NETNS SERVER_ADDR CLIENT_NETNS CLIENT_ADDR
+ *   kcpscale [-n SESSIONS] [-i IDLE_S] [-p PORT] [--tcp | --stock]
+ *            [--profile NAME] SERVER_NETNS SERVER_ADDR CLIENT_NETNS CLIENT_ADDR
  *
  * ("-" as a namespace stays in the current one.) Phases:
  *   0  idle baseline: timer expirations over IDLE_S seconds, slab total
  *   1  the listener and SESSIONS client sockets (KCP: bound to one shared
- *      local port and connect()ed, which sends nothing; TCP: socket() only)
- *   2  establish: KCP clients send one byte each (KCP has no handshake:
- *      the first data makes a session), TCP clients connect(); the
- *      listener accepts SESSIONS (and reads the byte); timed until the
- *      last accept, then until every client's SIOCOUTQ is 0
+ *      local port; with --stock also connect()ed, which then sends
+ *      nothing; TCP: socket() only)
+ *   2  establish: KCP and TCP clients connect() (kcp.ko's handshake,
+ *      TCP's); stock KCP clients (--stock, which kcp.ko serves as it
+ *      serves ikcp or kcp-go) send one byte each instead: their first
+ *      data makes a session. The listener accepts SESSIONS; timed until
+ *      the last accept. Then each KCP client that has not sent its byte
+ *      sends it, and it is timed until every client's SIOCOUTQ is 0; the
+ *      accepted sockets read the bytes
  *   3  idle: timer expirations over IDLE_S seconds, slab total
  * "kcpscale --observe" only counts timer wakeups and busy CPU over
  * IDLE_S, for sessions some other program holds (kcp-go's).
@@ -50,7 +54,7 @@
 #include "libkcp.h"
 
 struct scale {
-	int n, port, tcp, observe;
+	int n, port, tcp, stock, observe;
 	double idle;
 	const char *profile;
 	const char *srv_ns, *srv_addr, *cli_ns, *cli_addr;
@@ -222,6 +226,12 @@ static void setup(struct scale *s)
 		len = address(s, s->cli_addr, s->port + 1, &a);
 		if (bind(s->cli[i], (struct sockaddr *)&a, len))
 			die("bind client");
+		if (!s->stock)
+			continue;
+		/* a stock client's connect() sends nothing: no handshake */
+		errno = -kcp_set_stock(s->cli[i], true);
+		if (errno)
+			die("KCP_STOCK");
 		len = address(s, s->srv_addr, s->port, &a);
 		if (connect(s->cli[i], (struct sockaddr *)&a, len))
 			die("connect");
@@ -252,7 +262,7 @@ static double establish(struct scale *s)
 	double t0 = now();
 
 	for (i = 0; i < s->n; i++) {
-		if (s->tcp) {
+		if (!s->stock) {
 			if (connect(s->cli[i], (struct sockaddr *)&a, len) &&
 			    errno != EINPROGRESS)
 				die("connect");
@@ -272,11 +282,21 @@ static double establish(struct scale *s)
 	return accepted < s->n ? -1 : now() - t0;
 }
 
-/* Every client's byte acknowledged (TCP: no byte); false on timeout. */
+/*
+ * Every client's byte acknowledged (TCP: no byte), after the KCP clients
+ * that connected through the handshake sent theirs (every one of them is
+ * connected: its session was accepted); false on timeout. Then the
+ * accepted sockets read the bytes, so that none holds one while idle.
+ */
 static bool settle(struct scale *s)
 {
 	double t0 = now();
 	int i, outq, pending;
+	char byte;
+
+	for (i = 0; i < s->n && !s->tcp && !s->stock; i++)
+		if (send(s->cli[i], "x", 1, MSG_NOSIGNAL) != 1)
+			die("send");
 
 	do {
 		pending = 0;
@@ -284,16 +304,19 @@ static bool settle(struct scale *s)
 			if (ioctl(s->cli[i], SIOCOUTQ, &outq) || outq)
 				pending++;
 		if (!pending)
-			return true;
+			break;
 		usleep(50000);
 	} while (now() - t0 < 60);
-	return false;
+	for (i = 0; i < s->n && !s->tcp; i++)
+		recv(s->acc[i], &byte, 1, 0);	/* non-blocking: may be read */
+	return !pending;
 }
 
 static void parse(int argc, char **argv, struct scale *s)
 {
 	static const struct option longopts[] = {
 		{ "tcp", no_argument, NULL, 't' },
+		{ "stock", no_argument, NULL, 's' },
 		{ "profile", required_argument, NULL, 'P' },
 		{ "observe", no_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 }
@@ -306,6 +329,7 @@ static void parse(int argc, char **argv, struct scale *s)
 		case 'i': s->idle = atof(optarg); break;
 		case 'p': s->port = atoi(optarg); break;
 		case 't': s->tcp = 1; break;
+		case 's': s->stock = 1; break;
 		case 'P': s->profile = optarg; break;
 		case 'o': s->observe = 1; break;
 		default: goto usage;
@@ -314,7 +338,7 @@ static void parse(int argc, char **argv, struct scale *s)
 	if (s->observe && argc == optind && s->idle > 0)
 		return;
 	if (argc - optind != 4 || s->n < 1 || s->idle <= 0 || s->port < 1 ||
-	    s->port > 65534)
+	    s->port > 65534 || (s->tcp && s->stock))
 		goto usage;
 	s->srv_ns = argv[optind];
 	s->srv_addr = argv[optind + 1];
@@ -322,7 +346,7 @@ static void parse(int argc, char **argv, struct scale *s)
 	s->cli_addr = argv[optind + 3];
 	return;
 usage:
-	fprintf(stderr, "usage: kcpscale [-n SESSIONS] [-i IDLE_S] [-p PORT] [--tcp] "
+	fprintf(stderr, "usage: kcpscale [-n SESSIONS] [-i IDLE_S] [-p PORT] [--tcp | --stock] "
 		"[--profile NAME] SERVER_NETNS SERVER_ADDR CLIENT_NETNS CLIENT_ADDR\n"
 		"       kcpscale --observe [-i IDLE_S]\n");
 	exit(2);
@@ -372,7 +396,7 @@ int main(int argc, char **argv)
 	slab3 = slab_kb();
 	count_wakeups(&s, &w1);
 	printf("{\"type\":\"scale\",\"transport\":\"%s\",\"profile\":\"%s\","
-	       "\"sessions\":%d,\"establish_s\":%.3f,\"sessions_per_s\":%.0f,"
+	       "\"stock\":%s,\"sessions\":%d,\"establish_s\":%.3f,\"sessions_per_s\":%.0f,"
 	       "\"all_acked\":%s,\"ack_wait_s\":%.3f,"
 	       "\"slab_kb\":[%ld,%ld,%ld],\"bytes_per_pair\":%.0f,"
 	       "\"bytes_listener_side\":%.0f,\"idle_s\":%.1f,"
@@ -381,7 +405,7 @@ int main(int argc, char **argv)
 	       "\"hrtimer_softirqs_idle_per_s\":%.1f,"
 	       "\"cpus_busy_baseline\":%.4f,\"cpus_busy_idle\":%.4f}\n",
 	       s.tcp ? "tcp" : "kcp", s.tcp ? "" : s.profile ? s.profile : "default",
-	       s.n, est, s.n / est, acked ? "true" : "false", t_ack,
+	       s.stock ? "true" : "false", s.n, est, s.n / est, acked ? "true" : "false", t_ack,
 	       slab0, slab1, slab3, (slab3 - slab0) * 1024.0 / s.n,
 	       (slab3 - slab1) * 1024.0 / s.n, s.idle, w0.per_s, w1.per_s,
 	       w1.per_s - w0.per_s, w0.hrtimer_per_s, w1.hrtimer_per_s,
