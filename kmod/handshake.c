@@ -12,6 +12,8 @@
  * sees to that).
  */
 #include <linux/minmax.h>
+#include <linux/random.h>
+#include <linux/ratelimit.h>
 #include <linux/skbuff.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
@@ -34,6 +36,8 @@
 struct kcp_hello {
 	u8 version;
 	u8 flags;
+	__le16 zero;
+	u8 nonce[8];
 } __packed;
 
 /* COOKIE's and ECHO's payload: the sender's token in each */
@@ -49,6 +53,8 @@ struct kcp_cookie_msg {
 static_assert(KCP_ECHO_SIZE == KCP_HDR_LEN + sizeof(struct kcp_cookie_msg));
 /* an answer to a HELLO is never larger than the HELLO */
 static_assert(sizeof(struct kcp_cookie_msg) <= KCP_HELLO_LEN);
+static_assert(KCP_TOKEN_LEN <= KCP_HELLO_LEN);
+static_assert(sizeof(struct kcp_hello) <= KCP_HELLO_LEN);
 
 static u32 kcp_cookie_slot(void)
 {
@@ -75,6 +81,7 @@ static void kcp_hello_send(struct kcp_sock *ks)
 		.ts = kcp_clock_ms(),
 	};
 
+	memcpy(hello.nonce, ks->hs.nonce, sizeof(hello.nonce));
 	kcp_control_xmit(ks->ep, &ks->local, &ks->peer, &ks->sk, &hdr, &hello,
 			 sizeof(hello), KCP_HELLO_LEN - sizeof(hello),
 			 &ks->dst_cache);
@@ -94,6 +101,7 @@ void kcp_handshake_connect(struct kcp_sock *ks)
 	ks->hs.started = now;
 	ks->hs.rto = KCP_HS_RTO_INIT;
 	ks->hs.next = now + ks->hs.rto;
+	get_random_bytes(ks->hs.nonce, sizeof(ks->hs.nonce));
 	kcp_hello_send(ks);
 }
 
@@ -196,7 +204,10 @@ bool kcp_handshake_rcv(struct kcp_sock *ks, struct sk_buff *skb)
 			kcp_cookie_rcv(ks, skb, &hdr);
 		return false;
 	case KCP_CMD_RST:
-		kcp_reset_rcv(ks, skb->data + KCP_HDR_LEN, hdr.len);
+		if (connecting)
+			kcp_reset_refused(ks, skb->data + KCP_HDR_LEN, hdr.len);
+		else
+			kcp_reset_rcv(ks, skb->data + KCP_HDR_LEN, hdr.len);
 		return false;
 	case KCP_CMD_ECHO:
 		__skb_pull(skb, KCP_HDR_LEN + hdr.len);
@@ -301,6 +312,30 @@ static void kcp_hello_rcv(struct kcp_endpoint *ep, struct kcp_sock *listener,
 }
 
 /*
+ * A HELLO to a port where nothing listens: refuse it, as TCP answers a SYN
+ * with a reset, with a reset that proves it saw the HELLO (its nonce), so
+ * that no one who did not see it can refuse a connection.
+ */
+static void kcp_hello_refuse(struct kcp_endpoint *ep, const struct sk_buff *skb,
+			     const struct kcp_hdr *hdr,
+			     const union kcp_addr *from,
+			     const union kcp_addr *to)
+{
+	u8 token[KCP_TOKEN_LEN] = { };
+	struct kcp_hdr reply = { .conv = hdr->conv, .cmd = KCP_CMD_RST };
+	struct kcp_hello hello;
+
+	if (hdr->len < KCP_HELLO_LEN || skb->pkt_type != PACKET_HOST ||
+	    !__ratelimit(&kcp_net(ep->net)->reset_limit))
+		return;
+	memcpy(&hello, skb->data + KCP_HDR_LEN, sizeof(hello));
+	memcpy(token, hello.nonce, sizeof(hello.nonce));
+	if (!kcp_control_xmit(ep, to, from, ep->sock->sk, &reply, token,
+			      sizeof(token), 0, NULL))
+		kcp_net_count(ep->net, KCP_STAT_A_RESETS_SENT, 1);
+}
+
+/*
  * An ECHO for a conversation we do not have: a client that proved its
  * address, if the cookie is ours and of this slot or the one before.
  */
@@ -363,6 +398,8 @@ struct kcp_sock *kcp_handshake_stray(struct kcp_endpoint *ep,
 	case KCP_CMD_HELLO:
 		if (listener)
 			kcp_hello_rcv(ep, listener, skb, &hdr, from, to);
+		else
+			kcp_hello_refuse(ep, skb, &hdr, from, to);
 		return NULL;
 	case KCP_CMD_ECHO:
 		if (!listener)

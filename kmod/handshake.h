@@ -50,6 +50,7 @@ void kcp_token(const struct kcp_net *kn, const union kcp_addr *local,
 	       const union kcp_addr *peer, u32 conv, u8 *token);
 void kcp_reset_send(struct kcp_sock *ks);
 void kcp_reset_rcv(struct kcp_sock *ks, const u8 *payload, u32 len);
+void kcp_reset_refused(struct kcp_sock *ks, const u8 *payload, u32 len);
 void kcp_reset_stray(struct kcp_endpoint *ep, const struct sk_buff *skb,
 		     const union kcp_addr *from, const union kcp_addr *to,
 		     u32 conv);

@@ -119,13 +119,6 @@ static bool kcp_unread(const struct kcp_sock *ks)
 	return ks->kcp->ext && ks->kcp->nrcv_que;
 }
 
-/* End at once, resetting a kcp.ko peer. */
-static void kcp_session_reset(struct kcp_sock *ks, int err)
-{
-	kcp_net_count(sock_net(&ks->sk), KCP_STAT_A_ABORTS, 1);
-	kcp_reset_send(ks);
-	kcp_session_halt(ks, err);
-}
 
 /**
  * kcp_lifecycle_check() - act on what the engine's latest run changed
@@ -153,7 +146,7 @@ void kcp_lifecycle_check(struct kcp_sock *ks, u32 now)
 				kcp_net_count(net, KCP_STAT_A_ORPHAN_TIMEOUTS, 1);
 			kcp_session_halt(ks, 0);
 		} else if (kcp_unread(ks)) {
-			kcp_session_reset(ks, 0);	/* data after close() */
+			kcp_session_abort(ks, 0);	/* data after close() */
 		} else if (sk->sk_state == TCP_FIN_WAIT1 && kcp_delivered(ks)) {
 			kcp_orphan_delivered(ks, now);
 		} else if (sk->sk_state == TCP_FIN_WAIT2 && ks->kcp->fin_rcvd) {
@@ -232,7 +225,7 @@ void kcp_session_close(struct kcp_sock *ks)
 		goto stop;
 	if (sock_flag(sk, SOCK_LINGER) && !sk->sk_lingertime) {
 		if (ks->kcp->ext) {
-			kcp_session_reset(ks, 0);
+			kcp_session_abort(ks, 0);
 			goto stop;
 		}
 		if (!kcp_delivered(ks))
@@ -240,12 +233,12 @@ void kcp_session_close(struct kcp_sock *ks)
 		goto stop;
 	}
 	if (kcp_unread(ks)) {
-		kcp_session_reset(ks, 0);
+		kcp_session_abort(ks, 0);
 		goto stop;
 	}
 	/* the end of the stream follows what was queued */
 	if (ks->kcp->ext && kcp_engine_send_fin(ks->kcp, GFP_KERNEL)) {
-		kcp_session_reset(ks, 0);	/* no memory for a FIN */
+		kcp_session_abort(ks, 0);	/* no memory for a FIN */
 		goto stop;
 	}
 	if (sock_flag(sk, SOCK_LINGER))

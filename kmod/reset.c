@@ -182,6 +182,29 @@ void kcp_reset_rcv(struct kcp_sock *ks, const u8 *payload, u32 len)
 }
 
 /**
+ * kcp_reset_refused() - a reset for a session still in its handshake
+ * @ks: the session, locked, in TCP_SYN_SENT
+ * @payload: what followed the RST's header
+ * @len: its length
+ *
+ * A kcp.ko endpoint where nothing listens answers a HELLO with a reset
+ * carrying the HELLO's nonce (then zeros): the connection is refused.
+ */
+void kcp_reset_refused(struct kcp_sock *ks, const u8 *payload, u32 len)
+{
+	u8 token[KCP_TOKEN_LEN] = { };
+	struct net *net = sock_net(&ks->sk);
+
+	memcpy(token, ks->hs.nonce, sizeof(ks->hs.nonce));
+	if (len != KCP_TOKEN_LEN || !kcp_secret_equal(payload, token, len)) {
+		kcp_net_count(net, KCP_STAT_A_RESETS_INVALID, 1);
+		return;
+	}
+	kcp_net_count(net, KCP_STAT_A_RESETS_ACCEPTED, 1);
+	kcp_session_halt(ks, ECONNREFUSED);
+}
+
+/**
  * kcp_reset_stray() - answer a datagram for a conversation we do not have
  * @ep: the endpoint it came to (RCU)
  * @skb: the datagram, at its KCP header

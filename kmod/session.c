@@ -562,9 +562,12 @@ void kcp_session_opened(struct kcp_sock *ks, enum kcp_stat_attr how)
 
 /**
  * kcp_session_abort() - end a live session at once (an administrator's
- * KCP_NL_CMD_CLOSE_SESSION, SO_LINGER 0)
+ * KCP_NL_CMD_CLOSE_SESSION, as ss -K destroys a TCP socket; SO_LINGER 0,
+ * close() with data unread, data after close())
  * @ks: the session; the caller holds a reference and the socket lock
  * @err: what its owner is told, 0 for nothing
+ *
+ * A kcp.ko peer is reset, so that it learns of the end at once.
  *
  * Return: 0, or -ENOENT if it had already ended.
  */
@@ -573,6 +576,7 @@ int kcp_session_abort(struct kcp_sock *ks, int err)
 	if (!kcp_session_live(ks))
 		return -ENOENT;
 	kcp_net_count(sock_net(&ks->sk), KCP_STAT_A_ABORTS, 1);
+	kcp_reset_send(ks);
 	kcp_session_halt(ks, err);
 	return 0;
 }

@@ -79,6 +79,8 @@ struct kcp_keepalive {
  * @started: when connect() began (ms)
  * @next: when the HELLO, or the ECHO, is sent again
  * @rto: the wait before that, doubling
+ * @nonce: a random number the HELLO carries: a reset that echoes it
+ *	refuses the connection (no listener at the port)
  * @slot: the cookie's time slot
  * @cookie: the listener's cookie
  * @token: ours, which our RST carries
@@ -90,6 +92,7 @@ struct kcp_handshake {
 	u32 started;
 	u32 next;
 	u32 rto;
+	u8 nonce[8];
 	u32 slot;
 	u8 cookie[8];
 	u8 token[KCP_TOKEN_LEN];

@@ -12,3 +12,13 @@ tc=/sbin/tc
 $tc qdisc add dev lo root netem delay 5ms loss 5%
 trap '$tc qdisc del dev lo root 2>/dev/null || :' EXIT
 /add/kcp_connection_test handshake eof_after_close half_close
+
+# Every session those closed finishes: orphans deliver, wait for the
+# peer's FIN, linger in TIME_WAIT and go (kcp.ko must unload after this)
+$tc qdisc del dev lo root
+i=0
+while [ -n "$(kcpctl session | tail -n +2)" ]; do
+	i=$((i + 1))
+	[ $i -le 60 ] || { kcpctl session; echo "sessions left"; exit 1; }
+	sleep 0.5
+done

@@ -137,7 +137,10 @@ static void nonblocking_connect(void)
 	close(l);
 }
 
-/* Nothing on the port: the ICMP port unreachable refuses the connection. */
+/*
+ * Nothing on the port: the ICMP port unreachable refuses the connection;
+ * a kcp.ko endpoint that does not listen refuses it with a reset.
+ */
 static void refused(void)
 {
 	struct sockaddr_kcp a = addr4("127.0.0.1", next_port++, 0);
@@ -151,23 +154,35 @@ static void refused(void)
 	EXPECT(poll_one(c, POLLOUT, 2000) & POLLERR);
 	EXPECT(so_error(c) == ECONNREFUSED);
 	close(c);
+
+	int b = sock_of(SOCK_STREAM);
+	uint64_t resets = stat_of(KCP_STAT_A_RESETS_ACCEPTED);
+
+	a = addr4("127.0.0.1", next_port++, 0);
+	EXPECT(!bind(b, (struct sockaddr *)&a, sizeof(a)));
+	c = sock_of(SOCK_STREAM);
+	EXPECT_ERRNO(connect(c, (struct sockaddr *)&a, sizeof(a)), ECONNREFUSED);
+	EXPECT(stat_of(KCP_STAT_A_RESETS_ACCEPTED) == resets + 1);
+	close(c);
+	close(b);
 }
 
+static int udp_peer(int *port);
+
 /*
- * A kcp.ko endpoint that does not listen answers no HELLO: connect()
- * gives up after KCP_CONNECT_TIMEOUT with ETIMEDOUT. Bad values change
- * nothing.
+ * A peer that answers nothing (a UDP socket that reads and drops):
+ * connect() gives up after KCP_CONNECT_TIMEOUT with ETIMEDOUT. Bad values
+ * change nothing.
  */
 static void connect_timeout(void)
 {
-	int port = next_port++, c = sock_of(SOCK_STREAM), b = sock_of(SOCK_STREAM);
+	int port, c = sock_of(SOCK_STREAM), b = udp_peer(&port);
 	struct sockaddr_kcp a = addr4("127.0.0.1", port, 0);
 	uint64_t before = stat_of(KCP_STAT_A_CONNECT_TIMEOUTS);
 	socklen_t len = sizeof(int);
 	int val = 0, small = 1;
 	double t0;
 
-	EXPECT(!bind(b, (struct sockaddr *)&a, sizeof(a)));
 	EXPECT_ERRNO(setsockopt(c, SOL_KCP, KCP_CONNECT_TIMEOUT, &small, 2), EINVAL);
 	small = 99;
 	EXPECT_ERRNO(setsockopt(c, SOL_KCP, KCP_CONNECT_TIMEOUT, &small,

@@ -285,9 +285,13 @@ struct kcp_info {
  *
  *   HELLO  88  client -> listener. Payload (KCP_HELLO_LEN = 64 bytes): the
  *              highest version the client speaks (1 byte, 1 today), a
- *              flags byte (0), zero padding. The padding makes HELLO
- *              larger than any answer to it: a listener never sends more
- *              to an unproved address than it received from it.
+ *              flags byte (0), 2 zero bytes, a random nonce (8 bytes),
+ *              zero padding. The padding makes HELLO larger than any
+ *              answer to it: no one sends more to an unproved address
+ *              than it received from it. A kcp.ko endpoint where nothing
+ *              listens answers with an RST whose token is the nonce and 8
+ *              zero bytes: the client's connect() fails with ECONNREFUSED,
+ *              and no one who did not see the HELLO can refuse it.
  *   COOKIE 89  listener -> client, stateless. Payload (32 bytes): version
  *              chosen (1), flags (0), 2 zero bytes, the time slot (__le32,
  *              32 s each), the cookie (8 bytes: SipHash-2-4 under the
