@@ -320,7 +320,8 @@ static struct kcp_sock *kcp_accept_dequeue(struct kcp_sock *listener)
 	if (child) {
 		list_del_init(&child->accept_node);
 		WRITE_ONCE(listener->accept_len, listener->accept_len - 1);
-		atomic_dec(&kcp_net(sock_net(&child->sk))->pending);
+		kcp_net_pending_put(kcp_net(sock_net(&child->sk)),
+				    child->pending_bucket);
 	}
 	spin_unlock_bh(&listener->accept_lock);
 	return child;
@@ -391,6 +392,7 @@ static void kcp_release_unaccepted(struct kcp_sock *listener)
 		struct sock *csk = &child->sk;
 
 		lock_sock_nested(csk, SINGLE_DEPTH_NESTING);
+		kcp_endpoint_unuse(child->ep);
 		kcp_session_stop(child);
 		csk->sk_state = TCP_CLOSE;
 		sock_orphan(csk);
@@ -414,6 +416,8 @@ static int kcp_release(struct socket *sock)
 		kcp_endpoint_unlisten(ks->ep, ks);
 		kcp_release_unaccepted(ks);
 	}
+	if (ks->ep)
+		kcp_endpoint_unuse(ks->ep);
 	kcp_session_close(ks);		/* stopped, or an orphan delivering */
 	sock_orphan(sk);
 	sock->sk = NULL;

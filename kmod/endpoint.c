@@ -323,10 +323,22 @@ retry:
 		list_for_each_entry(ep, &kcp_endpoints, node) {
 			if (!net_eq(ep->net, net) || !kcp_addr_equal(&ep->local, addr))
 				continue;
-			if (reuse && ep->reuse && uid_eq(uid, ep->uid) &&
-			    refcount_inc_not_zero(&ep->refs))
+			if (!atomic_read(&ep->users) &&
+			    refcount_inc_not_zero(&ep->refs)) {
+				/*
+				 * Only orphans finishing (TIME_WAIT's and
+				 * FIN_WAIT's): the port is the new socket's,
+				 * the orphans still reach their peers
+				 */
+				atomic_inc(&ep->users);
+				ep->reuse = reuse;
+				ep->uid = uid;
 				err = 0;
-			else if (refcount_read(&ep->refs))
+			} else if (reuse && ep->reuse && uid_eq(uid, ep->uid) &&
+				   refcount_inc_not_zero(&ep->refs)) {
+				atomic_inc(&ep->users);
+				err = 0;
+			} else if (refcount_read(&ep->refs))
 				err = -EADDRINUSE;
 			else
 				err = -EAGAIN;
@@ -352,6 +364,7 @@ retry:
 		return -ENOMEM;
 	ep->net = get_net(net);
 	refcount_set(&ep->refs, 1);
+	atomic_set(&ep->users, 1);
 	ep->reuse = reuse;
 	ep->uid = uid;
 	spin_lock_init(&ep->lock);
@@ -397,6 +410,24 @@ void kcp_endpoint_put(struct kcp_endpoint *ep)
  * Return: 0, -EADDRINUSE if the endpoint already has that conversation, or
  * -ENOMEM.
  */
+/**
+ * kcp_endpoint_use() - one more socket an application holds uses @ep
+ * @ep: the endpoint, referenced by the caller for it
+ */
+void kcp_endpoint_use(struct kcp_endpoint *ep)
+{
+	atomic_inc(&ep->users);
+}
+
+/**
+ * kcp_endpoint_unuse() - an application let go of a socket using @ep
+ * @ep: the endpoint; the socket's reference stays until it is done
+ */
+void kcp_endpoint_unuse(struct kcp_endpoint *ep)
+{
+	atomic_dec(&ep->users);
+}
+
 int kcp_endpoint_hash(struct kcp_endpoint *ep, struct kcp_sock *ks)
 {
 	int err;

@@ -22,7 +22,9 @@ struct socket;
  * @sock: the UDP socket, set up as a UDP tunnel socket
  * @net: its network namespace
  * @local: the address it is bound to, port included
- * @refs: one per socket bound to it
+ * @refs: one per socket bound to it, orphans included
+ * @users: the sockets among them an application still holds: with none,
+ *	the port is free again (kcp_endpoint_get()), orphans or not
  * @reuse: every socket bound to it asked for SO_REUSEADDR
  * @uid: who opened it: only the same user may share it
  * @node: in the module's list of endpoints
@@ -38,6 +40,7 @@ struct kcp_endpoint {
 	struct net *net;
 	union kcp_addr local;
 	refcount_t refs;
+	atomic_t users;
 	bool reuse;
 	kuid_t uid;
 	struct list_head node;
@@ -50,6 +53,8 @@ struct kcp_endpoint {
 int kcp_endpoint_get(struct net *net, const union kcp_addr *addr, bool reuse,
 		     kuid_t uid, struct kcp_endpoint **out);
 void kcp_endpoint_put(struct kcp_endpoint *ep);
+void kcp_endpoint_use(struct kcp_endpoint *ep);
+void kcp_endpoint_unuse(struct kcp_endpoint *ep);
 int kcp_endpoint_hash(struct kcp_endpoint *ep, struct kcp_sock *ks);
 void kcp_endpoint_unhash(struct kcp_endpoint *ep, struct kcp_sock *ks);
 int kcp_endpoint_listen(struct kcp_endpoint *ep, struct kcp_sock *ks);

@@ -41,6 +41,7 @@ enum kcp_flow_hash_use {
 	KCP_HASH_COOKIE = 1,
 	KCP_HASH_TOKEN_LO,
 	KCP_HASH_TOKEN_HI,
+	KCP_HASH_SOURCE,
 };
 
 u64 kcp_flow_hash(const struct kcp_net *kn, const union kcp_addr *local,

@@ -16,6 +16,7 @@
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
+#include "handshake.h"
 #include "net.h"
 #include "netlink.h"
 #include "profile.h"
@@ -224,9 +225,56 @@ void kcp_net_orphan_put(struct kcp_net *kn)
 	atomic_dec(&kn->orphans);
 }
 
+/**
+ * kcp_net_pending_get() - room for one more session waiting for accept()
+ * @kn: the namespace
+ * @peer: the address that asks for it (its port does not count)
+ * @bucket: set to what kcp_net_pending_put() will need
+ *
+ * Within the namespace's pending_max, and for one address (or the few
+ * that share its keyed hash) within a KCP_PENDING_SHARE-th of it: a
+ * flood of first datagrams from one source cannot take every place.
+ *
+ * Return: whether there was room (it is taken).
+ */
+bool kcp_net_pending_get(struct kcp_net *kn, const union kcp_addr *peer,
+			 u8 *bucket)
+{
+	u32 max = READ_ONCE(kn->pending_max);
+	union kcp_addr host = *peer;
+	atomic_t *src;
+
+	if (host.sa.sa_family == AF_INET)
+		host.v4.sin_port = 0;
+	else
+		host.v6.sin6_port = 0;
+	*bucket = kcp_flow_hash(kn, &host, &host, 0, 0, KCP_HASH_SOURCE) %
+		  KCP_PENDING_BUCKETS;
+	src = &kn->pending_src[*bucket];
+	if (!atomic_add_unless(src, 1, max_t(u32, max / KCP_PENDING_SHARE, 1)))
+		return false;
+	if (!atomic_add_unless(&kn->pending, 1, max)) {
+		atomic_dec(src);
+		return false;
+	}
+	return true;
+}
+
+/**
+ * kcp_net_pending_put() - a session no longer waits for accept()
+ * @kn: the namespace
+ * @bucket: as kcp_net_pending_get() gave it
+ */
+void kcp_net_pending_put(struct kcp_net *kn, u8 bucket)
+{
+	atomic_dec(&kn->pending_src[bucket]);
+	atomic_dec(&kn->pending);
+}
+
 static int __net_init kcp_net_init_ns(struct net *net)
 {
 	struct kcp_net *kn = kcp_net(net);
+	int i;
 
 	kn->mib = alloc_percpu(struct kcp_mib);
 	if (!kn->mib)
@@ -238,6 +286,8 @@ static int __net_init kcp_net_init_ns(struct net *net)
 	kn->orphan_timeout = KCP_ORPHAN_TIMEOUT_DEFAULT;
 	atomic_long_set(&kn->mem, 0);
 	atomic_set(&kn->pending, 0);
+	for (i = 0; i < KCP_PENDING_BUCKETS; i++)
+		atomic_set(&kn->pending_src[i], 0);
 	kn->pending_max = KCP_PENDING_MAX_DEFAULT;
 	/*
 	 * as tcp_mem scales with memory: an eighth of it, so that pressure

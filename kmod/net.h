@@ -22,6 +22,10 @@
 
 struct kcp_sock;
 struct net;
+union kcp_addr;
+
+#define KCP_PENDING_BUCKETS		256
+#define KCP_PENDING_SHARE		16
 
 /**
  * struct kcp_mib - a namespace's counters, per CPU, by enum kcp_stat_attr
@@ -44,6 +48,8 @@ struct kcp_mib {
  * @mem: bytes the namespace's sessions hold, charged by kcp_net_mem_charge()
  * @mem_max_kb: the most they may hold, in KiB (KCP_SETTING_A_MEM_MAX)
  * @pending: sessions listeners hold, not yet accepted
+ * @pending_src: the same, by a keyed hash of the peer's address: no
+ *	address takes more than pending_max / KCP_PENDING_SHARE of them
  * @pending_max: the most they may hold together
  * @idle_timeout: ms an accepted session may go without a datagram (0: any)
  * @restrict_tunables: KCP_SETTING_A_RESTRICT_TUNABLES
@@ -68,6 +74,7 @@ struct kcp_net {
 	u32 orphan_timeout;
 	atomic_long_t mem;
 	atomic_t pending;
+	atomic_t pending_src[KCP_PENDING_BUCKETS];
 	u32 pending_max;
 	u32 mem_max_kb;
 	u32 idle_timeout;
@@ -114,6 +121,9 @@ void kcp_net_stats(const struct net *net, u64 *out);
 u32 kcp_net_sessions(const struct net *net);
 enum kcp_mem_state kcp_net_mem_state(const struct net *net);
 void kcp_net_mem_charge(struct kcp_sock *ks, u32 held);
+bool kcp_net_pending_get(struct kcp_net *kn, const union kcp_addr *peer,
+			 u8 *bucket);
+void kcp_net_pending_put(struct kcp_net *kn, u8 bucket);
 bool kcp_net_orphan_get(struct kcp_net *kn);
 void kcp_net_orphan_put(struct kcp_net *kn);
 int kcp_net_init(void);

@@ -477,6 +477,7 @@ struct kcp_sock *kcp_session_spawn(struct kcp_sock *listener,
 	struct sock *lsk = &listener->sk, *sk;
 	struct kcp_net *kn = kcp_net(sock_net(lsk));
 	struct kcp_sock *ks;
+	u8 bucket;
 
 	/* a session answers one host, never a broadcast or a group */
 	if (skb->pkt_type != PACKET_HOST ||
@@ -484,7 +485,7 @@ struct kcp_sock *kcp_session_spawn(struct kcp_sock *listener,
 		goto drop;
 	/* as TCP's sk_acceptq_is_full(): listen(fd, 0) still takes one */
 	if (READ_ONCE(listener->accept_len) > READ_ONCE(lsk->sk_max_ack_backlog) ||
-	    !atomic_add_unless(&kn->pending, 1, READ_ONCE(kn->pending_max))) {
+	    !kcp_net_pending_get(kn, from, &bucket)) {
 		kcp_net_count(sock_net(lsk), KCP_STAT_A_LISTEN_OVERFLOWS, 1);
 		return NULL;
 	}
@@ -527,10 +528,12 @@ struct kcp_sock *kcp_session_spawn(struct kcp_sock *listener,
 		sk_free(sk);	/* the destructor drops the endpoint */
 		goto unpend;
 	}
+	kcp_endpoint_use(ks->ep);	/* for its owner, from accept() on */
 	ks->kcp->ext = ks->hs.version;
 	sk->sk_state = TCP_ESTABLISHED;
 	sk->sk_uid = lsk->sk_uid;	/* the owner, until accept() grafts it */
 	ks->passive = true;
+	ks->pending_bucket = bucket;
 	kcp_session_opened(ks, KCP_STAT_A_PASSIVE_OPENS);
 
 	spin_lock(&listener->accept_lock);
@@ -543,7 +546,7 @@ struct kcp_sock *kcp_session_spawn(struct kcp_sock *listener,
 	return ks;
 
 unpend:
-	atomic_dec(&kn->pending);
+	kcp_net_pending_put(kn, bucket);
 drop:
 	kcp_net_count(sock_net(lsk), KCP_STAT_A_LISTEN_DROPS, 1);
 	return NULL;

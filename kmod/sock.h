@@ -130,6 +130,7 @@ struct kcp_handshake {
  * @hashed: in it (changed under the socket lock)
  * @mem_charged: what its namespace counts it as holding (kcp_net_mem_charge())
  * @passive: a listener created it (the namespace's idle timeout applies)
+ * @pending_bucket: while it waits for accept(), kcp_net_pending_get()'s
  * @timer: drives the engine at the times kcp_engine_check() gives
  * @flags: KCP_DEFER_TIMER, KCP_HALTED, KCP_ORPHAN, KCP_ENDED
  * @deadline: when an orphan gives up, or a lingering session goes (ms)
@@ -170,6 +171,7 @@ struct kcp_sock {
 	struct rhash_head node;
 	bool hashed;
 	bool passive;
+	u8 pending_bucket;
 	u32 mem_charged;
 	struct hrtimer timer;
 	unsigned long flags;

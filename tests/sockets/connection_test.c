@@ -5,7 +5,8 @@
  * refused, timed out), the end of the stream arrives after every byte
  * (close() and shutdown(), each direction on its own), an abrupt end
  * resets the peer, data for a session that is gone is answered with a
- * reset, and a flood of spoofed HELLOs makes a listener keep nothing.
+ * reset, a flood of spoofed HELLOs makes a listener keep nothing, and
+ * one address cannot take every place in the accept queues.
  * Run inside a guest with kcp.ko loaded (tests/scenarios/connection.sh).
  *
  *   kcp_connection_test [CASE...]
@@ -507,6 +508,79 @@ static void hello_flood(void)
 	close(l);
 }
 
+static void set_setting(int attr, uint32_t value)
+{
+	struct kcp_settings st = { .present = KCP_CTL_BIT(attr) };
+
+	st.value[attr] = value;
+	EXPECT(kcp_ctl_settings_set(ctl, &st) == 0);
+}
+
+/*
+ * First PUSHes of 100 stock conversations from one address: it gets no
+ * more than a sixteenth of the namespace's pending_max (here 10) of the
+ * sessions waiting for accept(); another address still gets in.
+ */
+static void pending_per_source(void)
+{
+	int port = next_port++, l = listener_on(port), up, fd = udp_peer(&up);
+	uint64_t overflows = stat_of(KCP_STAT_A_LISTEN_OVERFLOWS);
+	struct sockaddr_kcp other = addr4("127.0.0.1", port, 0);
+	uint8_t seg[40];
+	int n = 0, s, cl[3];
+
+	set_setting(KCP_SETTING_A_PENDING_MAX, 160);
+	for (uint32_t conv = 1; conv <= 100; conv++) {
+		put_seg(seg, conv, 81 /* PUSH */, 0, 16);
+		EXPECT(udp_send_to(fd, port, seg, sizeof(seg)) == sizeof(seg));
+	}
+	usleep(300000);
+	EXPECT(!fcntl(l, F_SETFL, O_NONBLOCK));
+	while ((s = accept(l, NULL, NULL)) >= 0) {
+		n++;
+		close(s);
+	}
+	EXPECT(n == 10);
+	EXPECT(stat_of(KCP_STAT_A_LISTEN_OVERFLOWS) == overflows + 90);
+
+	/* refill the one address's share, then another address connects */
+	for (uint32_t conv = 101; conv <= 120; conv++) {
+		put_seg(seg, conv, 81, 0, 16);
+		EXPECT(udp_send_to(fd, port, seg, sizeof(seg)) == sizeof(seg));
+	}
+	usleep(300000);
+	/*
+	 * Others get in (three of them: an address may share its keyed
+	 * bucket with the first, at odds of 1 in 256)
+	 */
+	for (int i = 0; i < 3; i++) {
+		char ip[16];
+		struct sockaddr_kcp me;
+
+		snprintf(ip, sizeof(ip), "127.0.0.%d", 2 + i);
+		me = addr4(ip, 0, 0);
+		cl[i] = sock_of(SOCK_STREAM);
+		EXPECT(!bind(cl[i], (struct sockaddr *)&me, sizeof(me)));
+		EXPECT(!connect(cl[i], (struct sockaddr *)&other, sizeof(other)));
+	}
+	usleep(500000);
+	n = 0;
+	while ((s = accept(l, NULL, NULL)) >= 0) {
+		struct sockaddr_kcp peer;
+		socklen_t len = sizeof(peer);
+
+		EXPECT(!getpeername(s, (struct sockaddr *)&peer, &len));
+		n += peer.kcp_udp.sin.sin_addr.s_addr != htonl(0x7f000001);
+		close(s);
+	}
+	EXPECT(n >= 2);
+	set_setting(KCP_SETTING_A_PENDING_MAX, 16384);
+	for (int i = 0; i < 3; i++)
+		close(cl[i]);
+	close(fd);
+	close(l);
+}
+
 static const struct test_case cases[] = {
 	{ "handshake", handshake },
 	{ "nonblocking_connect", nonblocking_connect },
@@ -518,6 +592,7 @@ static const struct test_case cases[] = {
 	{ "killed_peer", killed_peer },
 	{ "stateless_reset", stateless_reset },
 	{ "hello_flood", hello_flood },
+	{ "pending_per_source", pending_per_source },
 };
 
 int main(int argc, char **argv)

@@ -102,6 +102,12 @@ struct sockaddr_kcp {
  * buffered, then 0; shutdown(SHUT_WR) makes send() fail with EPIPE, and
  * sends the FIN after what was queued.
  *
+ * A port is free again as soon as no application holds a socket on it:
+ * orphans still finishing (FIN_WAIT, TIME_WAIT) do not keep a restarting
+ * server from binding it, with or without SO_REUSEADDR, and keep
+ * answering their peers from it. While sockets are open on it, a second
+ * bind needs SO_REUSEADDR on every one of them, and the same user.
+ *
  * SOCKET OPTIONS, level SOL_KCP
  *
  * Integer options take and return an int. They may be set before connect()
