@@ -393,6 +393,8 @@ static void kcp_release_unaccepted(struct kcp_sock *listener)
 
 		lock_sock_nested(csk, SINGLE_DEPTH_NESTING);
 		kcp_endpoint_unuse(child->ep);
+		/* as TCP's listener resets its unaccepted children */
+		kcp_session_abort(child, 0);
 		kcp_session_stop(child);
 		csk->sk_state = TCP_CLOSE;
 		sock_orphan(csk);

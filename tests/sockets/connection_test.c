@@ -138,6 +138,22 @@ static void nonblocking_connect(void)
 	close(l);
 }
 
+/* A listener closed before accept() resets the sessions it held, as TCP. */
+static void unaccepted_reset(void)
+{
+	int port = next_port++, l = listener_on(port), c;
+	struct sockaddr_kcp a = addr4("127.0.0.1", port, 0);
+	char x;
+
+	c = sock_of(SOCK_STREAM);
+	EXPECT(!connect(c, (struct sockaddr *)&a, sizeof(a)));
+	EXPECT(poll_one(l, POLLIN, 2000) & POLLIN);
+	close(l);
+	EXPECT(poll_one(c, POLLIN, 2000) & POLLERR);
+	EXPECT_ERRNO(recv(c, &x, 1, 0), ECONNRESET);
+	close(c);
+}
+
 /*
  * Nothing on the port: the ICMP port unreachable refuses the connection;
  * a kcp.ko endpoint that does not listen refuses it with a reset.
@@ -584,6 +600,7 @@ static void pending_per_source(void)
 static const struct test_case cases[] = {
 	{ "handshake", handshake },
 	{ "nonblocking_connect", nonblocking_connect },
+	{ "unaccepted_reset", unaccepted_reset },
 	{ "refused", refused },
 	{ "connect_timeout", connect_timeout },
 	{ "eof_after_close", eof_after_close },
