@@ -309,6 +309,29 @@ static void kcp_endpoint_release(struct work_struct *work)
  *
  * Return: 0, -EADDRINUSE, -ENOMEM, or an error from binding the UDP socket.
  */
+/*
+ * A bind to a port an endpoint has: the port is shared under SO_REUSEADDR
+ * by the same user, and taken over when only orphans finishing (FIN_WAIT,
+ * TIME_WAIT) hold it, which still reach their peers from it. Endpoints
+ * lock held. Return: 0 with a reference taken, -EADDRINUSE, or -EAGAIN
+ * when its release is under way.
+ */
+static int kcp_endpoint_share(struct kcp_endpoint *ep, bool reuse, kuid_t uid)
+{
+	bool orphans_only = !atomic_read(&ep->users);
+
+	if (!orphans_only && !(reuse && ep->reuse && uid_eq(uid, ep->uid)))
+		return refcount_read(&ep->refs) ? -EADDRINUSE : -EAGAIN;
+	if (!refcount_inc_not_zero(&ep->refs))
+		return -EAGAIN;
+	if (orphans_only) {
+		ep->reuse = reuse;
+		ep->uid = uid;
+	}
+	atomic_inc(&ep->users);
+	return 0;
+}
+
 int kcp_endpoint_get(struct net *net, const union kcp_addr *addr, bool reuse,
 		     kuid_t uid, struct kcp_endpoint **out)
 {
@@ -323,25 +346,7 @@ retry:
 		list_for_each_entry(ep, &kcp_endpoints, node) {
 			if (!net_eq(ep->net, net) || !kcp_addr_equal(&ep->local, addr))
 				continue;
-			if (!atomic_read(&ep->users) &&
-			    refcount_inc_not_zero(&ep->refs)) {
-				/*
-				 * Only orphans finishing (TIME_WAIT's and
-				 * FIN_WAIT's): the port is the new socket's,
-				 * the orphans still reach their peers
-				 */
-				atomic_inc(&ep->users);
-				ep->reuse = reuse;
-				ep->uid = uid;
-				err = 0;
-			} else if (reuse && ep->reuse && uid_eq(uid, ep->uid) &&
-				   refcount_inc_not_zero(&ep->refs)) {
-				atomic_inc(&ep->users);
-				err = 0;
-			} else if (refcount_read(&ep->refs))
-				err = -EADDRINUSE;
-			else
-				err = -EAGAIN;
+			err = kcp_endpoint_share(ep, reuse, uid);
 			spin_unlock_bh(&kcp_endpoints_lock);
 			if (err == -EAGAIN) {
 				/*

@@ -50,7 +50,7 @@ struct kcp_cookie_msg {
 	u8 token[KCP_TOKEN_LEN];
 } __packed;
 
-static_assert(KCP_ECHO_SIZE == KCP_HDR_LEN + sizeof(struct kcp_cookie_msg));
+static_assert(KCP_HDR_LEN + sizeof(struct kcp_cookie_msg) == KCP_ECHO_SIZE);
 /* an answer to a HELLO is never larger than the HELLO */
 static_assert(sizeof(struct kcp_cookie_msg) <= KCP_HELLO_LEN);
 static_assert(KCP_TOKEN_LEN <= KCP_HELLO_LEN);

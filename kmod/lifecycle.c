@@ -119,7 +119,6 @@ static bool kcp_unread(const struct kcp_sock *ks)
 	return ks->kcp->ext && ks->kcp->nrcv_que;
 }
 
-
 /**
  * kcp_lifecycle_check() - act on what the engine's latest run changed
  * @ks: a live session, locked
