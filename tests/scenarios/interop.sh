@@ -5,7 +5,9 @@
 # statically as tests/interop/kcpgo_peer), across the veth link with netem
 # loss: kcp-go dialing a kcp.ko listener and kcp.ko dialing a kcp-go
 # listener, stream and message mode, IPv4 and IPv6. Each side sends and
-# checks 1 MiB.
+# checks 1 MiB. Then keepalive against kcp-go: a kcp.ko session probing
+# every second outlives several idle periods while kcp-go answers, and
+# fails with ETIMEDOUT within seconds of kcp-go being killed.
 #
 #   [kcp-a] dialer ---veth, 2% loss, 5 ms each way---> listener [kcp-b]
 set -eu
@@ -40,3 +42,21 @@ run "kcp.ko dials kcp-go, stream, IPv4" go "$KCP_B_IP4" stream
 run "kcp-go dials kcp.ko, message, IPv4" kcp "$KCP_B_IP4" message
 run "kcp.ko dials kcp-go, message, IPv6" go "$KCP_B_IP6" message
 run "kcp-go dials kcp.ko, stream, IPv6" kcp "$KCP_B_IP6" stream
+
+# keepalive: kcp-go answers the probes (window probes, stock KCP) while it
+# runs; killed after 6 s, the session ends 3 probes later
+port=$((31000 + $$ % 1000))
+in_b timeout 90 /add/kcpgo_peer --stream listen "$KCP_B_IP4:$port" &
+go=$!
+sleep 0.5
+in_a /add/kcp_pattern_peer keepalive "$KCP_B_IP4" $port > /tmp/keepalive.out &
+kcp=$!
+sleep 6
+killall kcpgo_peer 2>/dev/null || kill $(pidof kcpgo_peer)
+wait $go 2>/dev/null || :
+wait $kcp || { cat /tmp/keepalive.out; echo "keepalive: not ETIMEDOUT"; exit 1; }
+cat /tmp/keepalive.out
+lived=$(sed -n 's/.* lived \([0-9]*\)\..*/\1/p' /tmp/keepalive.out)
+[ "$lived" -ge 5 ] && [ "$lived" -le 14 ] ||
+	{ echo "keepalive: lived $lived s, want 5..14 (killed at 6)"; exit 1; }
+echo "ok   keepalive detects a killed kcp-go peer (lived $lived s, killed at 6)"

@@ -5,10 +5,14 @@
  * tests/interop/kcpgo_peer.go over an AF_KCP socket:
  *
  *   kcp_pattern_peer listen|dial HOST PORT [--stream|--message] [--bytes N]
+ *   kcp_pattern_peer keepalive HOST PORT
  *
  * Both ends send N pattern bytes (message mode: messages of agreed sizes,
  * each of which must arrive whole), check all they receive, then exchange
- * a one-byte "done".
+ * a one-byte "done". keepalive dials, sends nothing and reads what comes
+ * with SO_KEEPALIVE probing every second (3 unanswered fail the session),
+ * until the session fails: it prints how long it lived and exits 0 if it
+ * failed with ETIMEDOUT.
  */
 #define _GNU_SOURCE
 #include <getopt.h>
@@ -21,6 +25,8 @@
 #include <unistd.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <time.h>
+#include <errno.h>
 #include <linux/kcp.h>
 
 #include "libkcp.h"
@@ -76,6 +82,29 @@ static int open_session(const char *mode, const char *host, const char *port,
 	return s;
 }
 
+/* Probe the peer every second from the first idle one; 3 missed: dead. */
+static int keepalive_until_dead(int fd)
+{
+	static uint8_t buf[65536];
+	struct timespec t0, t1;
+	int one = 1;
+	ssize_t n;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one)) ||
+	    setsockopt(fd, SOL_KCP, KCP_KEEPIDLE, &one, sizeof(one)) ||
+	    setsockopt(fd, SOL_KCP, KCP_KEEPINTVL, &one, sizeof(one)) ||
+	    setsockopt(fd, SOL_KCP, KCP_KEEPCNT, &(int){ 3 }, sizeof(int)))
+		die("keepalive options");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while ((n = recv(fd, buf, sizeof(buf), 0)) > 0)
+		;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	printf("kcp_pattern_peer: the session lived %.1f s, then %s\n",
+	       t1.tv_sec - t0.tv_sec + (t1.tv_nsec - t0.tv_nsec) / 1e9,
+	       n ? strerror(errno) : "end of stream");
+	return n < 0 && errno == ETIMEDOUT ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -100,6 +129,10 @@ int main(int argc, char **argv)
 	if (argc - optind != 3) {
 		fprintf(stderr, "usage: kcp_pattern_peer listen|dial HOST PORT [--stream] [--bytes N]\n");
 		return 2;
+	}
+	if (!strcmp(argv[optind], "keepalive")) {
+		fd = open_session("dial", argv[optind + 1], argv[optind + 2], true);
+		return keepalive_until_dead(fd);
 	}
 	fd = open_session(argv[optind], argv[optind + 1], argv[optind + 2], stream);
 
