@@ -292,15 +292,33 @@ static void kcp_session_rcv_limit(struct kcp_sock *ks)
 	kcp->cfg.rcv_limit = limit;
 }
 
+/*
+ * An address that has not proved it receives may be a victim's, spoofed:
+ * it gets at most three times what came from it (QUIC's anti-amplification
+ * limit, RFC 9000 8.1), counted in UDP payload bytes.
+ */
+#define KCP_UNPROVED_FACTOR	3
+
+static void kcp_session_credit(struct kcp_sock *ks, u32 len)
+{
+	if (ks->unproved)
+		ks->unproved_credit = min_t(u64, U32_MAX, (u64)ks->unproved_credit +
+					    KCP_UNPROVED_FACTOR * len);
+}
+
 static void kcp_session_process(struct kcp_sock *ks, struct sk_buff *skb)
 {
 	if (kcp_session_live(ks)) {
 		ks->keepalive.last_rx = kcp_clock_ms();
 		ks->keepalive.probes = 0;
 		kcp_session_rcv_limit(ks);
+		kcp_session_credit(ks, skb->len);
 		if (kcp_handshake_rcv(ks, skb) && kcp_session_live(ks))
 			kcp_engine_input(ks->kcp, skb->data, skb->len,
 					 kcp_clock_ms(), GFP_ATOMIC);
+		/* acknowledging our data proves it receives where it says */
+		if (ks->unproved && kcp_session_live(ks) && ks->kcp->snd_una)
+			ks->unproved = false;
 		if (kcp_session_live(ks))
 			kcp_session_after(ks);
 	}
@@ -529,6 +547,13 @@ struct kcp_sock *kcp_session_spawn(struct kcp_sock *listener,
 		goto unpend;
 	}
 	kcp_endpoint_use(ks->ep);	/* for its owner, from accept() on */
+	/*
+	 * A stock client's first PUSH proves nothing (a cookie would have).
+	 * Its answer may need a full datagram before the client can
+	 * acknowledge anything: that one is allowed besides the 3x.
+	 */
+	ks->unproved = !hs;
+	ks->unproved_credit = ks->cfg.mtu;
 	ks->kcp->ext = ks->hs.version;
 	sk->sk_state = TCP_ESTABLISHED;
 	sk->sk_uid = lsk->sk_uid;	/* the owner, until accept() grafts it */

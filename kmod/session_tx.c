@@ -10,6 +10,7 @@
 
 #include "endpoint.h"
 #include "handshake.h"
+#include "net.h"
 #include "session.h"
 #include "sock.h"
 #include "wire.h"
@@ -26,6 +27,16 @@
 
 static void kcp_session_xmit(struct kcp_sock *ks, struct sk_buff *skb)
 {
+	if (unlikely(ks->unproved)) {
+		/* held back: sent again as a loss is, once credit comes */
+		if (skb->len > ks->unproved_credit) {
+			kcp_net_count(sock_net(&ks->sk),
+				      KCP_STAT_A_UNPROVED_HELD, 1);
+			kfree_skb(skb);
+			return;
+		}
+		ks->unproved_credit -= skb->len;
+	}
 	kcp_endpoint_xmit(ks->ep, &ks->local, &ks->peer, &ks->dst_cache, skb,
 			  &ks->sk);
 }

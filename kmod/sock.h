@@ -131,6 +131,11 @@ struct kcp_handshake {
  * @mem_charged: what its namespace counts it as holding (kcp_net_mem_charge())
  * @passive: a listener created it (the namespace's idle timeout applies)
  * @pending_bucket: while it waits for accept(), kcp_net_pending_get()'s
+ * @unproved: a stock peer a listener accepted that has not yet shown it
+ *	receives at its address (acknowledged our data): what we send it is
+ *	bounded by @unproved_credit, QUIC's rule against amplification
+ * @unproved_credit: bytes we may still send it: 3x what it sent, and one
+ *	full datagram
  * @timer: drives the engine at the times kcp_engine_check() gives
  * @flags: KCP_DEFER_TIMER, KCP_HALTED, KCP_ORPHAN, KCP_ENDED
  * @deadline: when an orphan gives up, or a lingering session goes (ms)
@@ -172,6 +177,8 @@ struct kcp_sock {
 	bool hashed;
 	bool passive;
 	u8 pending_bucket;
+	bool unproved;
+	u32 unproved_credit;
 	u32 mem_charged;
 	struct hrtimer timer;
 	unsigned long flags;

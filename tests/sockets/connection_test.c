@@ -5,8 +5,9 @@
  * refused, timed out), the end of the stream arrives after every byte
  * (close() and shutdown(), each direction on its own), an abrupt end
  * resets the peer, data for a session that is gone is answered with a
- * reset, a flood of spoofed HELLOs makes a listener keep nothing, and
- * one address cannot take every place in the accept queues.
+ * reset, a flood of spoofed HELLOs makes a listener keep nothing, one
+ * address cannot take every place in the accept queues, and an address
+ * that has not proved it receives gets no more than 3x what it sent.
  * Run inside a guest with kcp.ko loaded (tests/scenarios/connection.sh).
  *
  *   kcp_connection_test [CASE...]
@@ -388,6 +389,7 @@ static void put_seg(uint8_t *p, uint32_t conv, uint8_t cmd, uint32_t sn,
 	memset(p, 0, 24);
 	memcpy(p, &conv, 4);		/* little-endian hosts only */
 	p[4] = cmd;
+	p[6] = 128;			/* wnd */
 	memcpy(p + 12, &sn, 4);
 	memcpy(p + 20, &len, 4);
 }
@@ -597,6 +599,70 @@ static void pending_per_source(void)
 	close(l);
 }
 
+/*
+ * What arrives at a UDP socket within @ms, in bytes; *ts0 gets the time
+ * the PUSH of sn 0 carried, if one came (a peer echoes it in its ACK).
+ */
+static size_t udp_drain(int fd, int ms, uint32_t *ts0)
+{
+	double end = now_s() + ms / 1000.0;
+	uint8_t buf[2048];
+	size_t total = 0;
+
+	while (now_s() < end) {
+		ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		uint32_t sn, len;
+
+		if (n <= 0) {
+			usleep(10000);
+			continue;
+		}
+		total += n;
+		for (ssize_t at = 0; at + 24 <= n; at += 24 + len) {
+			memcpy(&sn, buf + at + 12, 4);
+			memcpy(&len, buf + at + 20, 4);
+			if (buf[at + 4] == 81 && sn == 0)
+				memcpy(ts0, buf + at + 8, 4);
+		}
+	}
+	return total;
+}
+
+/*
+ * A stock client's first PUSH does not prove its address is its own: until
+ * it acknowledges our data, it gets at most 3x what it sent, whatever the
+ * application writes; once it acknowledges, the data flows.
+ */
+static void unproved_limit(void)
+{
+	int port = next_port++, l = listener_on(port), up, fd = udp_peer(&up), s;
+	uint64_t held = stat_of(KCP_STAT_A_UNPROVED_HELD);
+	static char data[65536];
+	uint32_t ts0 = 0;
+	uint8_t seg[40];
+	size_t got;
+
+	put_seg(seg, 0x600d, 81 /* PUSH */, 0, 16);
+	EXPECT(udp_send_to(fd, port, seg, sizeof(seg)) == sizeof(seg));
+	s = accept(l, NULL, NULL);
+	EXPECT(s >= 0);
+	EXPECT(send(s, data, sizeof(data), 0) == sizeof(data));
+	/* 3x the PUSH, and the one full datagram an answer may need */
+	got = udp_drain(fd, 1000, &ts0);
+	EXPECT(got <= 3 * sizeof(seg) + 1400);
+	EXPECT(stat_of(KCP_STAT_A_UNPROVED_HELD) > held);
+	/* the ACK of sn 0, its time echoed: proof it receives here */
+	put_seg(seg, 0x600d, 82 /* ACK */, 0, 0);
+	memcpy(seg + 8, &ts0, 4);
+	seg[16] = 1;			/* una */
+	EXPECT(udp_send_to(fd, port, seg, 24) == 24);
+	got = udp_drain(fd, 1500, &ts0);
+	EXPECT(got > 2000);		/* more than the allowance: it flows */
+	close(s);
+	close(fd);
+	close(l);
+}
+
 static const struct test_case cases[] = {
 	{ "handshake", handshake },
 	{ "nonblocking_connect", nonblocking_connect },
@@ -610,6 +676,7 @@ static const struct test_case cases[] = {
 	{ "stateless_reset", stateless_reset },
 	{ "hello_flood", hello_flood },
 	{ "pending_per_source", pending_per_source },
+	{ "unproved_limit", unproved_limit },
 };
 
 int main(int argc, char **argv)

@@ -78,6 +78,7 @@ static const char *const stat_names[KCP_STAT_A_MAX + 1] = {
 	[KCP_STAT_A_RESETS_SENT]	= "KcpResetsSent",
 	[KCP_STAT_A_RESETS_ACCEPTED]	= "KcpResetsAccepted",
 	[KCP_STAT_A_RESETS_INVALID]	= "KcpResetsInvalid",
+	[KCP_STAT_A_UNPROVED_HELD]	= "KcpUnprovedHeld",
 };
 
 const char *kcp_stat_name(unsigned int attr)

@@ -102,6 +102,13 @@ struct sockaddr_kcp {
  * buffered, then 0; shutdown(SHUT_WR) makes send() fail with EPIPE, and
  * sends the FIN after what was queued.
  *
+ * A stock client proves nothing by its first datagram (its source may be
+ * spoofed): until it acknowledges our data, its session sends it at most
+ * three times what it sent, plus one full datagram for a first answer
+ * (QUIC's anti-amplification rule); one address holds at most a sixteenth
+ * of the namespace's places in accept queues. A kcp.ko client proves its
+ * address in the handshake.
+ *
  * A port is free again as soon as no application holds a socket on it:
  * orphans still finishing (FIN_WAIT, TIME_WAIT) do not keep a restarting
  * server from binding it, with or without SO_REUSEADDR, and keep

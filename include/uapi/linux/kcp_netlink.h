@@ -242,6 +242,8 @@ enum kcp_stat_attr {
 	KCP_STAT_A_RESETS_SENT,		/* RSTs sent, by sessions or statelessly */
 	KCP_STAT_A_RESETS_ACCEPTED,	/* RSTs that ended a session */
 	KCP_STAT_A_RESETS_INVALID,	/* RSTs with a wrong token, dropped */
+	/* datagrams held back: 3x what an unproved address sent already */
+	KCP_STAT_A_UNPROVED_HELD,
 	__KCP_STAT_A_MAX
 };
 
