@@ -5,6 +5,8 @@
 # (tests/sockets/connection_test.c): the handshake, EOF after close() and
 # shutdown(), resets, a flood of spoofed HELLOs. On loopback, then the
 # end of the stream again through 5% loss and 5 ms of delay each way.
+# Last, a namespace deleted under live and orphaned sessions: it goes
+# once they do (and kcp.ko unloads after it, which the harness checks).
 set -eu
 /add/kcp_connection_test
 
@@ -22,3 +24,29 @@ while [ -n "$(kcpctl session | tail -n +2)" ]; do
 	[ $i -le 60 ] || { kcpctl session; echo "sessions left"; exit 1; }
 	sleep 0.5
 done
+
+# A namespace deleted with live sessions and orphans in it: kcp-a's
+# clients are killed while their peer cannot be reached (their sessions
+# become orphans that cannot deliver), one more session stays open, and
+# the namespace is deleted. Its orphans give up after kcp-a's orphan
+# timeout, the namespace's exit finds nothing left (a WARN otherwise).
+. "$KCP_TOPOLOGY"
+topology_up
+in_a kcpctl set orphan_timeout 1000
+in_b kcpctl set orphan_timeout 1000	# its sessions' peers go with kcp-a
+in_b kcpcat -l -d "$KCP_B_IP4" 9100 >/dev/null &
+in_b kcpcat -l -d "$KCP_B_IP4" 9101 >/dev/null &
+sleep 0.5
+in_a sh -c 'echo $$ >/tmp/sender.pid; exec kcpcat -d "$0" 9100' "$KCP_B_IP4" &
+in_a kcpcat -d "$KCP_B_IP4" 9101 &
+sleep 1
+netem a loss 100%
+kill "$(cat /tmp/sender.pid)"
+sleep 0.3
+[ -n "$(in_a kcpctl session state fin_wait1 | tail -n +2)" ] ||
+	{ in_a kcpctl session; echo "no orphan delivering in kcp-a"; exit 1; }
+/sbin/ip netns delete kcp-a
+killall kcpcat 2>/dev/null || :
+sleep 3
+topology_down
+echo "ok   kcp-a deleted under an open session and orphans"
