@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT OR GPL-2.0
 /*
  * The receive path: datagrams from the peer (kcp_engine_input), which carry
- * data for our reader and ACKs for our sender, and the reader's side
- * (kcp_engine_recv).
+ * data for our reader and ACKs for our sender. The reader's side is in
+ * deliver.c.
  *
  * Input is hostile by assumption. Every header is validated before use,
  * data is accepted only inside the receive window and within cfg.rcv_limit,
@@ -239,7 +239,7 @@ static void kcp_rcv_fin(struct kcp_engine *kcp, struct kcp_seg *seg)
 }
 
 /* Move the in-order head of the receive buffer to the reader's queue. */
-static void kcp_rcv_promote(struct kcp_engine *kcp)
+void kcp_rcv_promote(struct kcp_engine *kcp)
 {
 	struct kcp_seg *seg, *tmp;
 
@@ -471,187 +471,4 @@ int kcp_engine_input(struct kcp_engine *kcp, const void *data, size_t len,
 	else
 		kcp->stats.in_bytes += total;
 	return err;
-}
-
-/**
- * kcp_engine_peeksize() - the size of what kcp_engine_recv() would return
- * @kcp: the engine
- *
- * Return: in message mode the size of the first complete message; in stream
- * mode the bytes ready; -EAGAIN when there is nothing to read.
- */
-ssize_t kcp_engine_peeksize(const struct kcp_engine *kcp)
-{
-	const struct kcp_seg *seg;
-	ssize_t size = 0;
-
-	if (list_empty(&kcp->rcv_queue))
-		return -EAGAIN;
-	seg = list_first_entry(&kcp->rcv_queue, struct kcp_seg, node);
-
-	if (kcp->cfg.stream)
-		return kcp->rcv_ready ? kcp->rcv_ready : -EAGAIN;
-
-	if (kcp->nrcv_que < (u32)seg->frg + 1)
-		return -EAGAIN;		/* fragments still missing */
-	list_for_each_entry(seg, &kcp->rcv_queue, node) {
-		size += seg->len;
-		if (!seg->frg)
-			break;
-	}
-	return size;
-}
-
-static void kcp_rcv_free(struct kcp_engine *kcp, struct kcp_seg *seg)
-{
-	list_del(&seg->node);
-	kcp->nrcv_que--;
-	kcp->rcv_mem -= kcp_seg_mem(seg);
-	kcp->rcv_ready -= seg->len - seg->head;
-	kfree(seg);
-}
-
-static ssize_t kcp_recv_stream(struct kcp_engine *kcp, size_t len,
-			       kcp_copy_out_t copy, void *to, bool peek)
-{
-	struct kcp_seg *seg, *tmp;
-	size_t copied = 0;
-	int err;
-
-	list_for_each_entry_safe(seg, tmp, &kcp->rcv_queue, node) {
-		size_t avail = seg->len - seg->head;
-		size_t n = min_t(size_t, avail, len - copied);
-
-		/*
-		 * A segment with nothing in it (a peer's empty message, or a
-		 * hostile one) is consumed on the way, never a reason to stop.
-		 */
-		if (!n && avail)
-			break;
-		if (n) {
-			err = copy(to, seg->data + seg->head, n);
-			if (err)
-				return copied ? copied : err;
-			copied += n;
-		}
-		if (peek)
-			continue;
-		seg->head += n;
-		kcp->rcv_ready -= n;
-		if (seg->head == seg->len)
-			kcp_rcv_free(kcp, seg);
-	}
-	return copied;
-}
-
-/* The whole first message is copied (truncated to @len) before any of it is
- * consumed, so a failed copy loses nothing.
- */
-static ssize_t kcp_recv_message(struct kcp_engine *kcp, size_t len,
-				kcp_copy_out_t copy, void *to, bool peek)
-{
-	struct kcp_seg *seg, *tmp;
-	size_t copied = 0;
-	bool last;
-	int err;
-
-	list_for_each_entry(seg, &kcp->rcv_queue, node) {
-		size_t n = min_t(size_t, seg->len, len - copied);
-
-		if (n) {
-			err = copy(to, seg->data, n);
-			if (err)
-				return err;
-			copied += n;
-		}
-		if (!seg->frg)
-			break;
-	}
-	if (peek)
-		return copied;
-
-	list_for_each_entry_safe(seg, tmp, &kcp->rcv_queue, node) {
-		last = !seg->frg;
-		kcp_rcv_free(kcp, seg);
-		if (last)
-			break;
-	}
-	return copied;
-}
-
-/**
- * kcp_engine_recv() - take delivered data
- * @kcp: the engine
- * @len: room at @to
- * @copy: copies delivered bytes out, in order
- * @to: passed to @copy
- * @flags: KCP_RECV_PEEK to leave the data in place
- * @msg_len: if not NULL, set to the size of the message (message mode) or
- *	of the data ready (stream mode), which may exceed the return value
- *
- * In message mode one whole message is consumed per call; what does not fit
- * in @len is discarded, as a SOCK_SEQPACKET reader without room gets
- * MSG_TRUNC. Taking data may reopen a window we had announced closed: the
- * peer is then told at the next flush.
- *
- * Return: bytes copied; -EAGAIN when nothing (no complete message) is
- * ready; the error of @copy when nothing was copied.
- */
-ssize_t kcp_engine_recv(struct kcp_engine *kcp, size_t len,
-			kcp_copy_out_t copy, void *to, unsigned int flags,
-			size_t *msg_len)
-{
-	bool peek = flags & KCP_RECV_PEEK;
-	bool was_closed = !kcp_engine_wnd_unused(kcp);
-	ssize_t size, ret;
-
-	size = kcp_engine_peeksize(kcp);
-	if (size < 0)
-		return size;
-	if (msg_len)
-		*msg_len = size;
-
-	if (kcp->cfg.stream)
-		ret = kcp_recv_stream(kcp, len, copy, to, peek);
-	else
-		ret = kcp_recv_message(kcp, len, copy, to, peek);
-	if (peek || ret < 0)
-		return ret;
-
-	kcp_rcv_promote(kcp);
-	if (was_closed && kcp_engine_wnd_unused(kcp))
-		kcp->probe |= KCP_PROBE_TELL;
-	return ret;
-}
-
-/**
- * kcp_copy_to_mem() - a kcp_copy_out_t for kernel memory
- * @to: a u8 ** cursor, advanced past what is copied
- * @src: the delivered bytes
- * @len: their number
- *
- * Return: 0.
- */
-int kcp_copy_to_mem(void *to, const void *src, size_t len)
-{
-	u8 **dst = to;
-
-	memcpy(*dst, src, len);
-	*dst += len;
-	return 0;
-}
-
-/**
- * kcp_engine_recv_buf() - kcp_engine_recv() into a kernel buffer
- * @kcp: the engine
- * @buf: where to copy
- * @len: its size
- *
- * Return: as kcp_engine_recv().
- */
-ssize_t kcp_engine_recv_buf(struct kcp_engine *kcp, void *buf, size_t len)
-{
-	u8 *dst = buf;
-
-	return kcp_engine_recv(kcp, len, kcp_copy_to_mem, &dst, 0, NULL);
 }

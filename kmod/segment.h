@@ -79,6 +79,7 @@ enum kcp_xmit_reason kcp_note_skip(struct kcp_engine *kcp,
 void kcp_pending_clear(struct kcp_engine *kcp);
 struct kcp_config;
 void kcp_flush(struct kcp_engine *kcp, unsigned int what);
+void kcp_rcv_promote(struct kcp_engine *kcp);
 unsigned int kcp_flush_between_ticks(const struct kcp_config *cfg);
 
 static inline struct kcp_seg *kcp_seg_alloc(u32 cap, gfp_t gfp)

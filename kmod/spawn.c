@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: MIT OR GPL-2.0
+/*
+ * A listener's sessions: created in softirq by the datagram that opens a
+ * conversation (a kcp.ko client's valid ECHO, a stock client's first PUSH:
+ * handshake.c decides), queued for accept(), bounded by the backlog and
+ * by the namespace's pending places (per source address too).
+ */
+#include <linux/security.h>
+#include <linux/skbuff.h>
+#include <net/sock.h>
+#include <net/tcp_states.h>
+
+#include "endpoint.h"
+#include "net.h"
+#include "session.h"
+#include "sock.h"
+
+/**
+ * kcp_session_spawn() - a datagram starts a new conversation on a listener
+ * @listener: the listening socket
+ * @from: the peer
+ * @to: the address the datagram was sent to, which the session answers from
+ * @conv: the conversation id of the datagram
+ * @skb: the datagram (not consumed): a valid ECHO, or a stock client's
+ *	first data segment (handshake.c decides)
+ * @hs: the handshake the ECHO completed, or NULL for a stock client
+ *
+ * Nothing sent to a broadcast or multicast address starts a session. A
+ * full accept queue drops the datagram; the peer will send it again.
+ *
+ * Return: the new session with a reference for the caller, or NULL.
+ */
+struct kcp_sock *kcp_session_spawn(struct kcp_sock *listener,
+				   const union kcp_addr *from,
+				   const union kcp_addr *to, u32 conv,
+				   const struct sk_buff *skb,
+				   const struct kcp_handshake *hs)
+{
+	struct sock *lsk = &listener->sk, *sk;
+	struct kcp_net *kn = kcp_net(sock_net(lsk));
+	struct kcp_sock *ks;
+	u8 bucket;
+
+	/* a session answers one host, never a broadcast or a group */
+	if (skb->pkt_type != PACKET_HOST ||
+	    READ_ONCE(lsk->sk_state) != TCP_LISTEN)
+		goto drop;
+	/* as TCP's sk_acceptq_is_full(): listen(fd, 0) still takes one */
+	if (READ_ONCE(listener->accept_len) > READ_ONCE(lsk->sk_max_ack_backlog) ||
+	    !kcp_net_pending_get(kn, from, &bucket)) {
+		kcp_net_count(sock_net(lsk), KCP_STAT_A_LISTEN_OVERFLOWS, 1);
+		return NULL;
+	}
+
+	sk = sk_alloc(sock_net(lsk), lsk->sk_family, GFP_ATOMIC, lsk->sk_prot, 0);
+	if (!sk)
+		goto unpend;
+	sock_init_data(NULL, sk);
+	security_sk_clone(lsk, sk);	/* LSM labels, as inet's accept path */
+	sk->sk_type = lsk->sk_type;
+	sk->sk_destruct = lsk->sk_destruct;
+	sk->sk_write_space = lsk->sk_write_space;
+	sk->sk_backlog_rcv = lsk->sk_backlog_rcv;
+	sk->sk_rcvbuf = READ_ONCE(lsk->sk_rcvbuf);
+	sk->sk_sndbuf = READ_ONCE(lsk->sk_sndbuf);
+	/* what a TCP child inherits from its listener, it does too */
+	sk->sk_mark = READ_ONCE(lsk->sk_mark);
+	sk->sk_bound_dev_if = READ_ONCE(lsk->sk_bound_dev_if);
+	sk->sk_priority = READ_ONCE(lsk->sk_priority);
+	sk->sk_lingertime = READ_ONCE(lsk->sk_lingertime);
+	sock_valbool_flag(sk, SOCK_LINGER, sock_flag(lsk, SOCK_LINGER));
+	sock_valbool_flag(sk, SOCK_KEEPOPEN, sock_flag(lsk, SOCK_KEEPOPEN));
+	sock_set_flag(sk, SOCK_RCU_FREE);
+
+	ks = kcp_sk(sk);
+	kcp_session_init(ks);
+	ks->keepalive.idle = READ_ONCE(listener->keepalive.idle);
+	ks->keepalive.intvl = READ_ONCE(listener->keepalive.intvl);
+	ks->keepalive.cnt = READ_ONCE(listener->keepalive.cnt);
+	ks->cfg = listener->cfg;
+	strscpy(ks->profile, listener->profile, sizeof(ks->profile));
+	ks->peer = *from;
+	ks->local = *to;
+	ks->conv = conv;
+	ks->ep = listener->ep;
+	refcount_inc(&ks->ep->refs);
+	if (hs)
+		ks->hs = *hs;
+	if (kcp_session_start(ks, GFP_ATOMIC)) {
+		sk_free(sk);	/* the destructor drops the endpoint */
+		goto unpend;
+	}
+	kcp_endpoint_use(ks->ep);	/* for its owner, from accept() on */
+	/*
+	 * A stock client's first PUSH proves nothing (a cookie would have).
+	 * Its answer may need a full datagram before the client can
+	 * acknowledge anything: that one is allowed besides the 3x.
+	 */
+	ks->unproved = !hs;
+	ks->unproved_credit = ks->cfg.mtu;
+	ks->kcp->ext = ks->hs.version;
+	sk->sk_state = TCP_ESTABLISHED;
+	sk->sk_uid = lsk->sk_uid;	/* the owner, until accept() grafts it */
+	ks->passive = true;
+	ks->pending_bucket = bucket;
+	kcp_session_opened(ks, KCP_STAT_A_PASSIVE_OPENS);
+
+	spin_lock(&listener->accept_lock);
+	list_add_tail(&ks->accept_node, &listener->accept_queue);
+	WRITE_ONCE(listener->accept_len, listener->accept_len + 1);
+	spin_unlock(&listener->accept_lock);
+	lsk->sk_data_ready(lsk);
+
+	sock_hold(sk);
+	return ks;
+
+unpend:
+	kcp_net_pending_put(kn, bucket);
+drop:
+	kcp_net_count(sock_net(lsk), KCP_STAT_A_LISTEN_DROPS, 1);
+	return NULL;
+}
