@@ -196,6 +196,7 @@ bool kcp_handshake_rcv(struct kcp_sock *ks, struct sk_buff *skb)
 	bool connecting = ks->sk.sk_state == TCP_SYN_SENT;
 	struct kcp_hdr hdr;
 
+	sock_owned_by_me(&ks->sk);
 	if (kcp_hdr_decode(&hdr, skb->data, skb->len))
 		return !connecting;	/* the engine counts the error */
 	switch (hdr.cmd) {

@@ -127,10 +127,10 @@ static bool kcp_unread(const struct kcp_sock *ks)
 void kcp_lifecycle_check(struct kcp_sock *ks, u32 now)
 {
 	struct sock *sk = &ks->sk;
-
 	struct net *net = sock_net(sk);
 	u32 idle;
 
+	sock_owned_by_me(sk);
 	if (ks->kcp->dead) {
 		kcp_net_count(net, KCP_STAT_A_DEAD_LINKS, 1);
 		kcp_session_halt(ks, ETIMEDOUT);
@@ -219,6 +219,7 @@ void kcp_session_close(struct kcp_sock *ks)
 	struct sock *sk = &ks->sk;
 	struct kcp_net *kn = kcp_net(sock_net(sk));
 
+	sock_owned_by_me(sk);
 	if (!ks->kcp || sk->sk_state != TCP_ESTABLISHED ||
 	    test_bit(KCP_HALTED, &ks->flags))
 		goto stop;

@@ -153,6 +153,7 @@ void kcp_reset_send(struct kcp_sock *ks)
 {
 	struct kcp_hdr hdr = { .conv = ks->conv, .cmd = KCP_CMD_RST };
 
+	sock_owned_by_me(&ks->sk);
 	if (!ks->hs.version || !ks->ep)
 		return;
 	kcp_control_xmit(ks->ep, &ks->local, &ks->peer, &ks->sk, &hdr,

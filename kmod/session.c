@@ -170,6 +170,7 @@ static void kcp_session_after(struct kcp_sock *ks)
 	struct sock *sk = &ks->sk;
 	u32 now = kcp_clock_ms();
 
+	sock_owned_by_me(sk);
 	/* the peer's FIN, after all it sent: EOF once that is read */
 	if (ks->kcp->fin_rcvd && !(sk->sk_shutdown & RCV_SHUTDOWN)) {
 		WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | RCV_SHUTDOWN);
@@ -228,6 +229,7 @@ void kcp_session_halt(struct kcp_sock *ks, int err)
 {
 	struct sock *sk = &ks->sk;
 
+	sock_owned_by_me(sk);
 	if (test_and_set_bit(KCP_HALTED, &ks->flags))
 		return;
 	kcp_endpoint_unhash(ks->ep, ks);
@@ -494,6 +496,7 @@ void kcp_session_opened(struct kcp_sock *ks, enum kcp_stat_attr how)
  */
 int kcp_session_abort(struct kcp_sock *ks, int err)
 {
+	sock_owned_by_me(&ks->sk);
 	if (!kcp_session_live(ks))
 		return -ENOENT;
 	kcp_net_count(sock_net(&ks->sk), KCP_STAT_A_ABORTS, 1);
