@@ -314,7 +314,8 @@ struct kcp_info {
  *   ECHO   90  client -> listener: the COOKIE's payload sent back with the
  *              client's own reset token in place of the listener's. It
  *              leads the client's datagrams, before their segments, until
- *              the server's session answers (any datagram from it).
+ *              the server's session answers (any datagram from it): for
+ *              that round trip they are 56 bytes over KCP_MTU.
  *   FIN    91  end of stream: a PUSH with no payload that takes the next
  *              sn, acknowledged and retransmitted as data.
  *   RST    92  the conversation is gone. Payload: the sender's reset token
