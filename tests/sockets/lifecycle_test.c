@@ -70,12 +70,15 @@ static pid_t bulk_client(int port, int linger_secs, int report)
 
 /*
  * Accept one session on @listener and read the pattern from it, @pause_ms
- * between reads of 64 KiB, until BULK bytes or @silence_s seconds of
- * silence. Return: the bytes that arrived in order and intact.
+ * between reads of 64 KiB, until BULK bytes or 10 s of silence: under
+ * netem's 5% loss a segment lost three times in a row waits 1 + 2 + 4
+ * times its RTO, over a second on the debug kernel (tests/vm/debug), and a
+ * reader that gave up would leave the writer blocked until its peer is
+ * declared dead. Return: the bytes that arrived in order and intact.
  */
-static size_t bulk_read(int listener, int pause_ms, int silence_s)
+static size_t bulk_read(int listener, int pause_ms)
 {
-	struct timeval tv = { .tv_sec = silence_s };
+	struct timeval tv = { .tv_sec = 10 };
 	static unsigned char buf[65536];
 	size_t got = 0, i;
 	int fd;
@@ -114,15 +117,7 @@ static size_t bulk_transfer(int linger_secs, int pause_ms, int *close_ms)
 	EXPECT(!listen(listener, 1));
 	EXPECT(!pipe(report));
 	pid = bulk_client(next_port++, linger_secs, report[1]);
-	/*
-	 * A second of silence ends a read that expects data dropped
-	 * (SO_LINGER 0). Otherwise the silence must outlast a hole that
-	 * retransmissions fill late: under netem's 5% loss a segment lost
-	 * three times in a row waits 1 + 2 + 4 times its RTO, over a second
-	 * on the debug kernel (tests/vm/debug), and a reader that gave up
-	 * would leave the writer blocked until its peer is declared dead.
-	 */
-	got = bulk_read(listener, pause_ms, linger_secs ? 10 : 1);
+	got = bulk_read(listener, pause_ms);
 	EXPECT(waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
 	       WEXITSTATUS(status) == 0);
 	*close_ms = -1;
@@ -146,58 +141,63 @@ static void close_delivers(void)
 }
 
 /*
- * With a timeout close() waits until the peer has taken everything, however
- * fast either side runs: the writer fills the peer's window and its own
- * buffer, and the reader starts reading 200 ms after close() began.
+ * SO_LINGER @linger_secs on a writer that filled the peer's window and its
+ * own buffer (@queued bytes) when the reader starts reading only 200 ms
+ * after close() began, so that neither side's speed matters: how long
+ * close() took (@close_s) and the bytes that arrived.
  */
-static void linger_waits(void)
+static size_t linger_close(int linger_secs, size_t *queued, double *close_s)
 {
 	struct pair p = connect_pair(SOCK_STREAM, 0);
-	struct timeval tv = { .tv_sec = 10 };
+	struct timeval tv = { .tv_sec = linger_secs ? 10 : 1 };
 	static char buf[1 << 20];
-	size_t queued = 0, got = 0;
 	int ready[2], status;
+	size_t got = 0;
 	double t0;
 	ssize_t n;
 	pid_t pid;
 
+	*queued = 0;
 	while ((n = send(p.client, buf, sizeof(buf), MSG_DONTWAIT)) > 0)
-		queued += n;
+		*queued += n;
 	EXPECT(!pipe(ready));
 	pid = fork();
 	if (!pid) {
 		/* the parent's close() must be the client's last reference */
 		close(p.client);
-		if (write(ready[1], "", 1) != 1)
+		if (write(ready[1], &got, sizeof(got)) != sizeof(got))
 			_exit(2);
 		usleep(200 * 1000);
 		setsockopt(p.server, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-		while (got < queued && (n = recv(p.server, buf, sizeof(buf), 0)) > 0)
+		while (got < *queued && (n = recv(p.server, buf, sizeof(buf), 0)) > 0)
 			got += n;
-		_exit(got == queued ? 0 : 1);
+		_exit(write(ready[1], &got, sizeof(got)) == sizeof(got) ? 0 : 2);
 	}
 	close(p.server);
-	EXPECT(read(ready[0], buf, 1) == 1);
-	set_linger(p.client, 1, 10);
+	EXPECT(read(ready[0], &got, sizeof(got)) == sizeof(got));
+	set_linger(p.client, 1, linger_secs);
 	t0 = now_s();
 	close(p.client);
-	t0 = now_s() - t0;
-	EXPECT(t0 >= 0.15 && t0 < 10);
+	*close_s = now_s() - t0;
+	EXPECT(read(ready[0], &got, sizeof(got)) == sizeof(got));
 	EXPECT(waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
 	       WEXITSTATUS(status) == 0);
 	close(ready[0]);
 	close(ready[1]);
 	close(p.listener);
+	return got;
 }
 
 /* SO_LINGER 0 drops what is queued; with a timeout close() waits. */
 static void linger(void)
 {
-	int close_ms;
+	size_t queued, got;
+	double close_s;
 
-	EXPECT(bulk_transfer(0, 20, &close_ms) < BULK);
-	EXPECT(bulk_transfer(10, 20, &close_ms) == BULK);
-	linger_waits();
+	got = linger_close(0, &queued, &close_s);
+	EXPECT(got < queued && close_s < 1);
+	got = linger_close(10, &queued, &close_s);
+	EXPECT(got == queued && close_s >= 0.15 && close_s < 10);
 }
 
 /* A peer that reads nothing: close() lingers for its timeout, no more. */
