@@ -10,7 +10,7 @@
 set -eu
 
 packages=(
-	build-essential bc bison flex kmod cpio xz-utils zstd python3 python3-yaml
+	build-essential bc bison flex libelf-dev kmod cpio xz-utils zstd python3 python3-yaml
 	linux-headers-amd64 linux-image-amd64 linux-source-6.1
 	qemu-system-x86 busybox-static iproute2
 	sparse clang libclang-rt-14-dev

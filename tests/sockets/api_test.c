@@ -433,7 +433,8 @@ static void slow_reader(void)
 	EXPECT(!getsockopt(p.client, SOL_SOCKET, SO_SNDBUF, &sndbuf, &len));
 	flags = fcntl(p.client, F_GETFL);
 	fcntl(p.client, F_SETFL, flags | O_NONBLOCK);
-	while (now_s() - t0 < 3) {
+	/* 3 s, or until refused: a slow (debug) kernel takes longer to fill */
+	while (now_s() - t0 < 3 || (!refused && now_s() - t0 < 30)) {
 		ssize_t n = send(p.client, buf, sizeof(buf), 0);
 
 		refused = n < 0 && errno == EAGAIN;

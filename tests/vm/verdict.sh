@@ -20,13 +20,23 @@ vm_verdict() {
 		echo "run: the guest did not finish within ${timeout}s" >&2
 		exit 124
 	fi
-	# A kernel in trouble: WARN_ON, BUG, oops, lockdep, hung task, UBSAN,
-	# KFENCE ("BUG: KFENCE: ..."), and SLUB's reports of a corrupted or leaked
-	# object ("BUG kmalloc-64 (Tainted: ...): Right Redzone overwritten").
-	# Anywhere in the log, a task dump included; only "Call Trace:", which
-	# every task in a dump prints, counts before the dump alone.
+	# A kernel in trouble: WARN_ON, BUG, oops, hung task, SLUB's reports of
+	# a corrupted or leaked object ("BUG kmalloc-64 (Tainted: ...): Right
+	# Redzone overwritten"), and the debug kernel's detectors: lockdep
+	# ("WARNING: possible circular locking dependency detected", recursive
+	# locking, inconsistent lock state, suspicious RCU usage), sleeping in
+	# atomic context ("BUG: sleeping function called..."), KASAN ("BUG:
+	# KASAN: ..."), KFENCE, UBSAN, ODEBUG and list corruption, and
+	# kmemleak's list, which tests/vm/init copies into the log (its own
+	# "N new suspected memory leaks" line also comes from the scan of the
+	# boot, whose finds are not ours). Anywhere in the log, a task dump
+	# included; only "Call Trace:", which every task in a dump prints,
+	# counts before the dump alone.
 	trouble='WARNING:|(^|[^A-Z_])BUG[: ]|Oops|Kernel panic|general protection fault'
-	trouble="$trouble|UBSAN:|KFENCE:|KASAN:|kmemleak:.*new suspected|blocked for more than"
+	trouble="$trouble|possible (circular|recursive) locking|inconsistent lock state"
+	trouble="$trouble|suspicious RCU usage|sleeping function called from invalid context"
+	trouble="$trouble|UBSAN:|KFENCE:|KASAN:|ODEBUG:|list_(add|del) corruption"
+	trouble="$trouble|unreferenced object 0x|blocked for more than"
 	if tr -d '\r' <"$log" | grep -a -q -E "$trouble" ||
 	   sed '/sysrq: Show Blocked State/,$d' "$log" | grep -a -q 'Call Trace:'; then
 		print_log "$log" "$kver"
