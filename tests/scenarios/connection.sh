@@ -39,12 +39,20 @@ in_b kcpcat -l -d "$KCP_B_IP4" 9101 >/dev/null &
 sleep 0.5
 in_a sh -c 'echo $$ >/tmp/sender.pid; exec kcpcat -d "$0" 9100' "$KCP_B_IP4" &
 in_a kcpcat -d "$KCP_B_IP4" 9101 &
-sleep 1
+# wait_for N STATE: until kcp-a has N sessions in STATE (10 s at most)
+wait_for() {
+	local i=0
+
+	while [ "$(in_a kcpctl session state "$2" | tail -n +2 | grep -c '^[0-9]')" -lt "$1" ]; do
+		i=$((i + 1))
+		[ $i -le 100 ] || { in_a kcpctl session; echo "no $1 $2 in kcp-a"; exit 1; }
+		sleep 0.1
+	done
+}
+wait_for 2 established
 netem a loss 100%
 kill "$(cat /tmp/sender.pid)"
-sleep 0.3
-[ -n "$(in_a kcpctl session state fin_wait1 | tail -n +2)" ] ||
-	{ in_a kcpctl session; echo "no orphan delivering in kcp-a"; exit 1; }
+wait_for 1 fin_wait1
 /sbin/ip netns delete kcp-a
 killall kcpcat 2>/dev/null || :
 sleep 3
