@@ -281,11 +281,10 @@ static bool kcp_listener_has_room(const struct kcp_sock *listener)
  * nothing, so the client tries again later, as TCP drops a SYN.
  */
 static void kcp_hello_rcv(struct kcp_endpoint *ep, struct kcp_sock *listener,
-			  const struct sk_buff *skb, const struct kcp_hdr *hdr,
+			  const struct kcp_hello *hello, const struct kcp_hdr *hdr,
 			  const union kcp_addr *from, const union kcp_addr *to)
 {
 	struct kcp_net *kn = kcp_net(ep->net);
-	struct kcp_hello hello;
 	struct kcp_cookie_msg msg = { };
 	struct kcp_hdr reply = {
 		.conv = hdr->conv,
@@ -293,16 +292,13 @@ static void kcp_hello_rcv(struct kcp_endpoint *ep, struct kcp_sock *listener,
 		.ts = hdr->ts,
 	};
 
-	if (hdr->len < KCP_HELLO_LEN || skb->pkt_type != PACKET_HOST)
-		return;
-	memcpy(&hello, skb->data + KCP_HDR_LEN, sizeof(hello));
-	if (!hello.version)
+	if (!hello->version)
 		return;
 	if (!kcp_listener_has_room(listener)) {
 		kcp_net_count(ep->net, KCP_STAT_A_LISTEN_OVERFLOWS, 1);
 		return;
 	}
-	msg.version = min_t(u8, hello.version, KCP_EXT_VERSION);
+	msg.version = min_t(u8, hello->version, KCP_EXT_VERSION);
 	msg.slot = cpu_to_le32(kcp_cookie_slot());
 	kcp_cookie(kn, to, from, hdr->conv, le32_to_cpu(msg.slot), msg.version,
 		   msg.cookie);
@@ -317,20 +313,18 @@ static void kcp_hello_rcv(struct kcp_endpoint *ep, struct kcp_sock *listener,
  * with a reset, with a reset that proves it saw the HELLO (its nonce), so
  * that no one who did not see it can refuse a connection.
  */
-static void kcp_hello_refuse(struct kcp_endpoint *ep, const struct sk_buff *skb,
+static void kcp_hello_refuse(struct kcp_endpoint *ep,
+			     const struct kcp_hello *hello,
 			     const struct kcp_hdr *hdr,
 			     const union kcp_addr *from,
 			     const union kcp_addr *to)
 {
 	u8 token[KCP_TOKEN_LEN] = { };
 	struct kcp_hdr reply = { .conv = hdr->conv, .cmd = KCP_CMD_RST };
-	struct kcp_hello hello;
 
-	if (hdr->len < KCP_HELLO_LEN || skb->pkt_type != PACKET_HOST ||
-	    !__ratelimit(&kcp_net(ep->net)->reset_limit))
+	if (!__ratelimit(&kcp_net(ep->net)->reset_limit))
 		return;
-	memcpy(&hello, skb->data + KCP_HDR_LEN, sizeof(hello));
-	memcpy(token, hello.nonce, sizeof(hello.nonce));
+	memcpy(token, hello->nonce, sizeof(hello->nonce));
 	if (!kcp_control_xmit(ep, to, from, ep->sock->sk, &reply, token,
 			      sizeof(token), 0, NULL))
 		kcp_net_count(ep->net, KCP_STAT_A_RESETS_SENT, 1);
@@ -387,6 +381,7 @@ struct kcp_sock *kcp_handshake_stray(struct kcp_endpoint *ep,
 {
 	struct kcp_sock *listener = rcu_dereference(ep->listener);
 	struct kcp_handshake hs;
+	struct kcp_hello hello;
 	struct kcp_hdr hdr;
 
 	if (kcp_hdr_decode(&hdr, skb->data, skb->len)) {
@@ -397,10 +392,14 @@ struct kcp_sock *kcp_handshake_stray(struct kcp_endpoint *ep,
 		listener = NULL;
 	switch (hdr.cmd) {
 	case KCP_CMD_HELLO:
+		/* padded, so no answer is larger; never to a group */
+		if (hdr.len < KCP_HELLO_LEN || skb->pkt_type != PACKET_HOST)
+			return NULL;
+		memcpy(&hello, skb->data + KCP_HDR_LEN, sizeof(hello));
 		if (listener)
-			kcp_hello_rcv(ep, listener, skb, &hdr, from, to);
+			kcp_hello_rcv(ep, listener, &hello, &hdr, from, to);
 		else
-			kcp_hello_refuse(ep, skb, &hdr, from, to);
+			kcp_hello_refuse(ep, &hello, &hdr, from, to);
 		return NULL;
 	case KCP_CMD_ECHO:
 		if (!listener)
