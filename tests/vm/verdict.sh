@@ -1,6 +1,50 @@
 # SPDX-License-Identifier: MIT OR GPL-2.0
+# shellcheck shell=bash
 # Sourced by tests/vm/run and tests/vm/mips/run: what a guest's kernel log
 # says about the run, the same for every architecture.
+
+# vm_boot LOG TIMEOUT QEMU [ARG]...: run QEMU, which writes the kernel log
+# to LOG, for at most TIMEOUT seconds; the status is QEMU's (124 when the
+# time ran out). Under TCG a kernel very rarely stops for good while it is
+# still booting (seen once in a CI run: the debug kernel silent after its
+# RCU self tests), before /init, kcp.ko or anything of ours has run. That
+# is the emulator's trouble, not a result: a kernel that has not started
+# /init within KCP_VM_BOOT_TIMEOUT seconds (default 240; a debug boot takes
+# about 30) is stopped and booted again, at most twice, and says so.
+vm_boot() {
+	local log=$1 timeout=$2 boot_limit=${KCP_VM_BOOT_TIMEOUT:-240}
+	local attempt pid waited status booted
+
+	shift 2
+	for attempt in 1 2 3; do
+		: >"$log"
+		timeout -k 10 "$timeout" "$@" &
+		pid=$!
+		waited=0
+		booted=0
+		while kill -0 "$pid" 2>/dev/null; do
+			if grep -a -q 'Run /init as init process' "$log"; then
+				booted=1
+				break
+			fi
+			if [ $waited -ge "$boot_limit" ]; then
+				kill "$pid"
+				break
+			fi
+			sleep 1
+			waited=$((waited + 1))
+		done
+		wait "$pid"
+		status=$?
+		# Finished (or died) on its own, or past the start of /init.
+		[ $booted = 1 ] || [ $waited -lt "$boot_limit" ] && return $status
+		echo "run: the guest kernel did not start /init within ${boot_limit}s" \
+		     "(boot $attempt of 3)" >&2
+		tail -n 3 "$log" | tr -d '\r' >&2
+	done
+	echo "run: giving up: three boots hung" >&2
+	return 124
+}
 
 print_log() {
 	local log=$1 kver=$2
