@@ -352,14 +352,23 @@ repeat:
  * RFC 5961's reasoning for TCP, applied to KCP: a segment that acknowledges
  * what was never sent (una, or an ACK's sn, at or beyond snd_nxt: una may
  * equal it) or carries more than a segment can (the MSS, so the same MTU
- * on both sides) cannot come from our peer's engine. It is dropped whole,
- * its window unused, and counted: one forged datagram with the right conv
- * must not free data in flight, stall the sender or pin memory.
+ * on both sides) cannot come from our peer's engine. Nor can one whose
+ * una lags snd_una by more than a send window (TCP's SND.UNA - MAX.SND.WND
+ * bound: only a datagram delayed past a window's worth of ACKs would), or
+ * data more than a receive window behind rcv_nxt (the peer never has
+ * anything older in flight: we advertise at most rcv_wnd). It is dropped
+ * whole, its window unused, and counted: one forged datagram with the
+ * right conv must not free data in flight, stall the sender, pin memory
+ * or draw ACKs of what nobody sent.
  */
 static bool kcp_seg_acceptable(const struct kcp_engine *kcp,
 			       const struct kcp_hdr *hdr)
 {
-	if (kcp_before(kcp->snd_nxt, hdr->una) || hdr->len > kcp->mss)
+	if (kcp_before(kcp->snd_nxt, hdr->una) || hdr->len > kcp->mss ||
+	    kcp_before(hdr->una, kcp->snd_una - kcp->cfg.snd_wnd))
+		return false;
+	if ((hdr->cmd == KCP_CMD_PUSH || hdr->cmd == KCP_CMD_FIN) &&
+	    kcp_before(hdr->sn, kcp->rcv_nxt - kcp->cfg.rcv_wnd))
 		return false;
 	/* a FIN is empty, and only a peer that negotiated it sends one */
 	if (hdr->cmd == KCP_CMD_FIN && (!kcp->ext || hdr->len || hdr->frg))

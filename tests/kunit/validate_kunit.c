@@ -69,6 +69,39 @@ static void validate_future_una(struct kunit *test)
 	kcp_engine_destroy(kcp);
 }
 
+/*
+ * una more than a send window behind snd_una, or data more than a receive
+ * window behind rcv_nxt, comes from no peer's engine: dropped, its window
+ * unused, and no ACK drawn for it. Within a window, an old una or a repeat
+ * is an honest straggler.
+ */
+static void validate_stale(struct kunit *test)
+{
+	struct kcp_engine *kcp = sender(test, 4);
+	u32 una_far = (u32)-(s32)(kcp->cfg.snd_wnd + 1);
+	u32 sn_far = (u32)-(s32)(kcp->cfg.rcv_wnd + 1);
+	u64 drawn = kcp->stats.out_segs + kcp->ackcount;	/* ACKs owed or sent */
+
+	KUNIT_EXPECT_EQ(test, input_one(kcp, KCP_CMD_WINS, 0, una_far, 0, 0), 0);
+	KUNIT_EXPECT_EQ(test, kcp->rmt_wnd, (u32)KCP_RCV_WND_DEFAULT);
+	KUNIT_EXPECT_EQ(test, kcp->stats.invalid_segs, 1ull);
+	KUNIT_EXPECT_EQ(test, input_one(kcp, KCP_CMD_PUSH, sn_far, 0, 50, 1), 0);
+	KUNIT_EXPECT_EQ(test, kcp->stats.invalid_segs, 2ull);
+	KUNIT_EXPECT_EQ(test, kcp->stats.repeat_segs, 0ull);
+	KUNIT_EXPECT_EQ(test, kcp->stats.out_segs + kcp->ackcount, drawn);
+	KUNIT_EXPECT_EQ(test, kcp->rmt_wnd, (u32)KCP_RCV_WND_DEFAULT);
+
+	/* one window back is still a repeat, acknowledged again */
+	KUNIT_EXPECT_EQ(test, input_one(kcp, KCP_CMD_PUSH, sn_far + 1, 0, 50, 1), 0);
+	KUNIT_EXPECT_EQ(test, kcp->stats.repeat_segs, 1ull);
+	KUNIT_EXPECT_GT(test, kcp->stats.out_segs + kcp->ackcount, drawn);
+	KUNIT_EXPECT_EQ(test, kcp->rmt_wnd, 50u);
+	KUNIT_EXPECT_EQ(test, input_one(kcp, KCP_CMD_WINS, 0, una_far + 1, 60, 0), 0);
+	KUNIT_EXPECT_EQ(test, kcp->rmt_wnd, 60u);
+	KUNIT_EXPECT_EQ(test, kcp->stats.invalid_segs, 2ull);
+	kcp_engine_destroy(kcp);
+}
+
 /* An ACK of an sn never sent is refused; one in flight is taken. */
 static void validate_ack_unsent(struct kunit *test)
 {
@@ -151,6 +184,7 @@ static void validate_empty_messages_cost(struct kunit *test)
 static struct kunit_case validate_test_cases[] = {
 	KUNIT_CASE(validate_future_una),
 	KUNIT_CASE(validate_ack_unsent),
+	KUNIT_CASE(validate_stale),
 	KUNIT_CASE(validate_oversized),
 	KUNIT_CASE(validate_message_bound),
 	KUNIT_CASE(validate_empty_messages_cost),
