@@ -14,7 +14,9 @@
  * its endpoint's table, its timer stops, and KCP_HALTED keeps both so.
  */
 #include <linux/hrtimer.h>
+#include <linux/memcontrol.h>
 #include <linux/random.h>
+#include <linux/sched/mm.h>
 #include <linux/skbuff.h>
 #include <net/dst_cache.h>
 #include <net/sock.h>
@@ -307,6 +309,24 @@ static void kcp_session_credit(struct kcp_sock *ks, u32 len)
 					    KCP_UNPROVED_FACTOR * len);
 }
 
+/*
+ * What a datagram makes a session allocate (segments held for the reader,
+ * ACKs owed) is charged to the socket's memory cgroup, as what a writer
+ * queues is charged to the writer's (__GFP_ACCOUNT in its syscall). In
+ * softirq there is no task to charge, so the socket's sk_memcg (the
+ * creator's, or for a listener's session the listener's) is made the
+ * active one. Atomic charges are not refused at the cgroup's limit, only
+ * counted: SO_RCVBUF and the namespace's mem_max are the limits.
+ */
+static void kcp_session_input(struct kcp_sock *ks, struct sk_buff *skb)
+{
+	struct mem_cgroup *old = set_active_memcg(ks->sk.sk_memcg);
+
+	kcp_engine_input(ks->kcp, skb->data, skb->len, kcp_clock_ms(),
+			 GFP_ATOMIC | __GFP_ACCOUNT);
+	set_active_memcg(old);
+}
+
 static void kcp_session_process(struct kcp_sock *ks, struct sk_buff *skb)
 {
 	if (kcp_session_live(ks)) {
@@ -315,8 +335,7 @@ static void kcp_session_process(struct kcp_sock *ks, struct sk_buff *skb)
 		kcp_session_rcv_limit(ks);
 		kcp_session_credit(ks, skb->len);
 		if (kcp_handshake_rcv(ks, skb) && kcp_session_live(ks))
-			kcp_engine_input(ks->kcp, skb->data, skb->len,
-					 kcp_clock_ms(), GFP_ATOMIC);
+			kcp_session_input(ks, skb);
 		/* acknowledging our data proves it receives where it says */
 		if (ks->unproved && kcp_session_live(ks) && ks->kcp->snd_una)
 			ks->unproved = false;

@@ -5,6 +5,7 @@
  * handshake.c decides), queued for accept(), bounded by the backlog and
  * by the namespace's pending places (per source address too).
  */
+#include <linux/memcontrol.h>
 #include <linux/security.h>
 #include <linux/skbuff.h>
 #include <net/sock.h>
@@ -71,6 +72,14 @@ struct kcp_sock *kcp_session_spawn(struct kcp_sock *listener,
 	sock_valbool_flag(sk, SOCK_LINGER, sock_flag(lsk, SOCK_LINGER));
 	sock_valbool_flag(sk, SOCK_KEEPOPEN, sock_flag(lsk, SOCK_KEEPOPEN));
 	sock_set_flag(sk, SOCK_RCU_FREE);
+#ifdef CONFIG_MEMCG
+	/*
+	 * What it receives before and after accept() is charged where the
+	 * listener's is (kcp_session_input()); sk_free() drops the reference.
+	 */
+	if (lsk->sk_memcg && css_tryget(&lsk->sk_memcg->css))
+		sk->sk_memcg = lsk->sk_memcg;
+#endif
 
 	ks = kcp_sk(sk);
 	kcp_session_init(ks);

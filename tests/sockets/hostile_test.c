@@ -5,7 +5,8 @@
  * oversized segments and messages that never complete stay within the
  * receiver's SO_RCVBUF, a forged ACK of what was never sent changes
  * nothing, empty messages fill the send buffer like any others, and no
- * other user can share a port through SO_REUSEADDR. Run
+ * other user can share a port through SO_REUSEADDR, and what a session
+ * receives is charged to its memory cgroup. Run
  * inside a guest with kcp.ko loaded (tests/scenarios/hostile.sh).
  *
  *   kcp_hostile_test [CASE...]
@@ -17,6 +18,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <linux/sockios.h>
@@ -219,11 +222,103 @@ static void reuse_other_user(void)
 	close(l);
 }
 
+static long long read_ll(const char *path)
+{
+	long long v = -1;
+	FILE *f = fopen(path, "r");
+
+	if (f && fscanf(f, "%lld", &v) != 1)
+		v = -1;
+	if (f)
+		fclose(f);
+	return v;
+}
+
+static bool write_str(const char *path, const char *s)
+{
+	FILE *f = fopen(path, "w");
+	bool ok = f && fputs(s, f) >= 0;
+
+	return (f && !fclose(f)) && ok;
+}
+
+#define CGROUP	"/sys/fs/cgroup"
+#define RX_GROUP CGROUP "/kcp-rx"
+
+/*
+ * What a session receives is charged to the memory cgroup of its socket
+ * (its listener's, for an accepted one), though it arrives in softirq: a
+ * server in a cgroup of its own that reads nothing sees the group's
+ * memory.current grow by at least half of what was sent to it.
+ */
+static void memcg_charged(void)
+{
+	struct sockaddr_kcp a = addr4("127.0.0.1", next_port++, 0);
+	int ready[2], done[2], wnd = 1024, rcvbuf = 4 << 20, c, status;
+	static char buf[1 << 20];
+	long long before, after;
+	pid_t pid;
+	char pidstr[16];
+
+	mkdir(CGROUP, 0755);
+	mount("cgroup2", CGROUP, "cgroup2", 0, NULL);	/* or mounted already */
+	if (!write_str(CGROUP "/cgroup.subtree_control", "+memory")) {
+		/* the debug kernel is built without memory cgroups */
+		fprintf(stderr, "  skipped: this kernel has no memory cgroup\n");
+		return;
+	}
+	mkdir(RX_GROUP, 0755);
+	EXPECT(!pipe(ready) && !pipe(done));
+	pid = fork();
+	if (!pid) {
+		int l, s;
+		char go;
+
+		snprintf(pidstr, sizeof(pidstr), "%d", getpid());
+		if (!write_str(RX_GROUP "/cgroup.procs", pidstr))
+			_exit(2);
+		l = sock_of(SOCK_STREAM);
+		set_int(l, SOL_KCP, KCP_RCVWND, wnd);
+		set_int(l, SOL_SOCKET, SO_RCVBUF, rcvbuf);
+		if (bind(l, (struct sockaddr *)&a, sizeof(a)) || listen(l, 1))
+			_exit(3);
+		if (write(ready[1], "l", 1) != 1)
+			_exit(4);
+		s = accept(l, NULL, NULL);
+		if (s < 0 || write(ready[1], "a", 1) != 1)
+			_exit(5);
+		/* hold what arrived until the parent has measured */
+		_exit(read(done[0], &go, 1) == 1 ? 0 : 6);
+	}
+	EXPECT(read(ready[0], buf, 1) == 1);
+	c = sock_of(SOCK_STREAM);
+	set_int(c, SOL_KCP, KCP_SNDWND, wnd);
+	EXPECT(!connect(c, (struct sockaddr *)&a, sizeof(a)));
+	EXPECT(read(ready[0], buf, 1) == 1);
+	usleep(200000);
+	before = read_ll(RX_GROUP "/memory.current");
+	memset(buf, 'm', sizeof(buf));
+	EXPECT(send(c, buf, sizeof(buf), 0) == sizeof(buf));
+	usleep(1000000);
+	after = read_ll(RX_GROUP "/memory.current");
+	EXPECT(write(done[1], "d", 1) == 1);
+	EXPECT(waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	       !WEXITSTATUS(status));
+	fprintf(stderr, "  1 MiB sent, not read: the server's cgroup's memory.current %lld -> %lld (+%lld)\n",
+		before, after, after - before);
+	/* the server read none of the MiB: the group holds it */
+	EXPECT(before >= 0 && after - before >= (long long)sizeof(buf) / 2);
+	set_linger(c, 1, 0);
+	close(c);
+	rmdir(RX_GROUP);
+}
+
 static const struct test_case cases[] = {
 	{ "reuse_other_user", reuse_other_user },
 	{ "receive_bounded", receive_bounded },
 	{ "forged_ack", forged_ack },
 	{ "empty_sends", empty_sends },
+	{ "memcg_charged", memcg_charged },
 };
 
 int main(int argc, char **argv)
