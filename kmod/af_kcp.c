@@ -317,12 +317,8 @@ static struct kcp_sock *kcp_accept_dequeue(struct kcp_sock *listener)
 	spin_lock_bh(&listener->accept_lock);
 	child = list_first_entry_or_null(&listener->accept_queue,
 					 struct kcp_sock, accept_node);
-	if (child) {
-		list_del_init(&child->accept_node);
-		WRITE_ONCE(listener->accept_len, listener->accept_len - 1);
-		kcp_net_pending_put(kcp_net(sock_net(&child->sk)),
-				    child->pending_bucket);
-	}
+	if (child)
+		kcp_accept_unlink(listener, child);
 	spin_unlock_bh(&listener->accept_lock);
 	return child;
 }

@@ -266,19 +266,25 @@ bool kcp_handshake_due(const struct kcp_sock *ks, u32 *when)
 	return true;
 }
 
-/* As kcp_session_spawn() will: room in the accept queue and the namespace. */
+/*
+ * As kcp_session_spawn() will: room in the accept queue and the namespace,
+ * or a stranger there whose place the client may take once it proved its
+ * address.
+ */
 static bool kcp_listener_has_room(const struct kcp_sock *listener)
 {
 	const struct kcp_net *kn = kcp_net(sock_net(&listener->sk));
 
-	return READ_ONCE(listener->accept_len) <=
-	       READ_ONCE(listener->sk.sk_max_ack_backlog) &&
-	       atomic_read(&kn->pending) < READ_ONCE(kn->pending_max);
+	return (READ_ONCE(listener->accept_len) <=
+		READ_ONCE(listener->sk.sk_max_ack_backlog) &&
+		atomic_read(&kn->pending) < READ_ONCE(kn->pending_max)) ||
+	       kcp_listener_may_evict(listener);
 }
 
 /*
- * A HELLO: answer with a cookie, keeping nothing. A full listener answers
- * nothing, so the client tries again later, as TCP drops a SYN.
+ * A HELLO: answer with a cookie, keeping nothing. A listener full of
+ * clients that proved their addresses answers nothing, so the client
+ * tries again later, as TCP drops a SYN.
  */
 static void kcp_hello_rcv(struct kcp_endpoint *ep, struct kcp_sock *listener,
 			  const struct kcp_hello *hello, const struct kcp_hdr *hdr,

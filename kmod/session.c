@@ -492,6 +492,30 @@ void kcp_session_stop(struct kcp_sock *ks)
 }
 
 /**
+ * kcp_session_evicted() - end a session its listener took off the accept
+ * queue to make room (spawn.c), in softirq: as kcp_release_unaccepted()
+ * would, but without waiting for a running timer, which drops its own
+ * reference once it sees the session halted.
+ * @ks: the session, unlinked, with the queue's reference, which this drops
+ */
+void kcp_session_evicted(struct kcp_sock *ks)
+{
+	struct sock *sk = &ks->sk;
+
+	bh_lock_sock(sk);
+	kcp_endpoint_unuse(ks->ep);
+	kcp_session_abort(ks, 0);
+	kcp_session_leave_endpoint(ks);
+	/* never owned by a task, so never deferred; but be sure */
+	if (test_and_clear_bit(KCP_DEFER_TIMER, &ks->flags))
+		__sock_put(sk);
+	sk->sk_state = TCP_CLOSE;
+	sock_orphan(sk);
+	bh_unlock_sock(sk);
+	sock_put(sk);
+}
+
+/**
  * kcp_session_opened() - count and announce a session that just started
  * @ks: the session, established
  * @how: KCP_STAT_A_ACTIVE_OPENS or KCP_STAT_A_PASSIVE_OPENS

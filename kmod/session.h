@@ -31,6 +31,9 @@ struct kcp_sock *kcp_session_spawn(struct kcp_sock *listener,
 				   const union kcp_addr *to, u32 conv,
 				   const struct sk_buff *skb,
 				   const struct kcp_handshake *hs);
+void kcp_accept_unlink(struct kcp_sock *listener, struct kcp_sock *child);
+bool kcp_listener_may_evict(const struct kcp_sock *listener);
+void kcp_session_evicted(struct kcp_sock *ks);
 int kcp_session_backlog_rcv(struct sock *sk, struct sk_buff *skb);
 void kcp_session_release_cb(struct sock *sk);
 void kcp_session_keepalive(struct sock *sk, int on);

@@ -147,7 +147,10 @@ struct kcp_handshake {
  * @accept_lock: protects @accept_queue and @accept_len (listener)
  * @accept_queue: sessions created by incoming datagrams, not yet accepted
  * @accept_len: their number
+ * @accept_unproved: how many of them were queued @unproved (a stock
+ *	peer's first PUSH): places a proved client may take (spawn.c)
  * @accept_node: in the listener's @accept_queue (child)
+ * @queued_unproved: counted in its listener's @accept_unproved
  */
 struct kcp_sock {
 	struct sock sk;
@@ -191,7 +194,9 @@ struct kcp_sock {
 	spinlock_t accept_lock;		/* accept_queue, accept_len */
 	struct list_head accept_queue;
 	u32 accept_len;
+	u32 accept_unproved;
 	struct list_head accept_node;
+	bool queued_unproved;
 };
 
 static inline struct kcp_sock *kcp_sk(const struct sock *sk)

@@ -3,7 +3,8 @@
  * A listener's sessions: created in softirq by the datagram that opens a
  * conversation (a kcp.ko client's valid ECHO, a stock client's first PUSH:
  * handshake.c decides), queued for accept(), bounded by the backlog and
- * by the namespace's pending places (per source address too).
+ * by the namespace's pending places (per source address too). A client
+ * that proved its address may take the place of one that did not.
  */
 #include <linux/memcontrol.h>
 #include <linux/security.h>
@@ -17,6 +18,82 @@
 #include "sock.h"
 
 /**
+ * kcp_accept_unlink() - a session leaves its listener's accept queue
+ * @listener: the listener, its accept_lock held
+ * @child: a session in its queue
+ *
+ * Whoever unlinks it (accept(), the listener's close, an eviction) owns the
+ * queue's reference to it.
+ */
+void kcp_accept_unlink(struct kcp_sock *listener, struct kcp_sock *child)
+{
+	lockdep_assert_held(&listener->accept_lock);
+	list_del_init(&child->accept_node);
+	WRITE_ONCE(listener->accept_len, listener->accept_len - 1);
+	if (child->queued_unproved)
+		WRITE_ONCE(listener->accept_unproved, listener->accept_unproved - 1);
+	child->queued_unproved = false;
+	kcp_net_pending_put(kcp_net(sock_net(&child->sk)), child->pending_bucket);
+}
+
+/**
+ * kcp_listener_may_evict() - a proved client could take a place in a full
+ * accept queue (kcp_listener_evict())
+ * @listener: the listener
+ */
+bool kcp_listener_may_evict(const struct kcp_sock *listener)
+{
+	return READ_ONCE(listener->accept_unproved);
+}
+
+/*
+ * A full accept queue, and a kcp.ko client that proved its address (a
+ * valid ECHO): the oldest session whose stock peer has proved nothing
+ * gives its place, ended as if the listener had closed it. Spoofed first
+ * PUSHes, which anyone can send, can then keep a slow server's queue full
+ * of strangers, but never keep a kcp.ko client out: as TCP's SYN queue
+ * drops requests that never completed before it refuses a SYN cookie's
+ * final ACK. Softirq.
+ */
+static bool kcp_listener_evict(struct kcp_sock *listener)
+{
+	struct kcp_sock *child, *victim = NULL;
+
+	spin_lock(&listener->accept_lock);
+	list_for_each_entry(child, &listener->accept_queue, accept_node) {
+		/* it may have proved itself since: it stays, then */
+		if (child->queued_unproved && READ_ONCE(child->unproved)) {
+			victim = child;
+			break;
+		}
+	}
+	if (victim)
+		kcp_accept_unlink(listener, victim);
+	spin_unlock(&listener->accept_lock);
+	if (!victim)
+		return false;
+	kcp_net_count(sock_net(&listener->sk), KCP_STAT_A_LISTEN_EVICTIONS, 1);
+	kcp_session_evicted(victim);
+	return true;
+}
+
+/* Room for one more session in the listener's queue and the namespace. */
+static bool kcp_listener_take_place(struct kcp_sock *listener,
+				    const union kcp_addr *from, bool proved,
+				    u8 *bucket)
+{
+	struct kcp_net *kn = kcp_net(sock_net(&listener->sk));
+	/* as TCP's sk_acceptq_is_full(): listen(fd, 0) still takes one */
+	bool full = READ_ONCE(listener->accept_len) >
+		    READ_ONCE(listener->sk.sk_max_ack_backlog);
+
+	if (!full && kcp_net_pending_get(kn, from, bucket))
+		return true;
+	return proved && kcp_listener_evict(listener) &&
+	       kcp_net_pending_get(kn, from, bucket);
+}
+
+/**
  * kcp_session_spawn() - a datagram starts a new conversation on a listener
  * @listener: the listening socket
  * @from: the peer
@@ -27,7 +104,8 @@
  * @hs: the handshake the ECHO completed, or NULL for a stock client
  *
  * Nothing sent to a broadcast or multicast address starts a session. A
- * full accept queue drops the datagram; the peer will send it again.
+ * full accept queue drops the datagram (the peer will send it again),
+ * unless it is a proved client's and a stock stranger can give way.
  *
  * Return: the new session with a reference for the caller, or NULL.
  */
@@ -46,9 +124,7 @@ struct kcp_sock *kcp_session_spawn(struct kcp_sock *listener,
 	if (skb->pkt_type != PACKET_HOST ||
 	    READ_ONCE(lsk->sk_state) != TCP_LISTEN)
 		goto drop;
-	/* as TCP's sk_acceptq_is_full(): listen(fd, 0) still takes one */
-	if (READ_ONCE(listener->accept_len) > READ_ONCE(lsk->sk_max_ack_backlog) ||
-	    !kcp_net_pending_get(kn, from, &bucket)) {
+	if (!kcp_listener_take_place(listener, from, hs != NULL, &bucket)) {
 		kcp_net_count(sock_net(lsk), KCP_STAT_A_LISTEN_OVERFLOWS, 1);
 		return NULL;
 	}
@@ -117,6 +193,9 @@ struct kcp_sock *kcp_session_spawn(struct kcp_sock *listener,
 	spin_lock(&listener->accept_lock);
 	list_add_tail(&ks->accept_node, &listener->accept_queue);
 	WRITE_ONCE(listener->accept_len, listener->accept_len + 1);
+	ks->queued_unproved = ks->unproved;
+	if (ks->queued_unproved)
+		WRITE_ONCE(listener->accept_unproved, listener->accept_unproved + 1);
 	spin_unlock(&listener->accept_lock);
 	lsk->sk_data_ready(lsk);
 

@@ -6,7 +6,8 @@
  * (close() and shutdown(), each direction on its own), an abrupt end
  * resets the peer, data for a session that is gone is answered with a
  * reset, a flood of spoofed HELLOs makes a listener keep nothing, one
- * address cannot take every place in the accept queues, and an address
+ * address cannot take every place in the accept queues, a client that
+ * proved its address displaces a stranger from a full one, and an address
  * that has not proved it receives gets no more than 3x what it sent.
  * Run inside a guest with kcp.ko loaded (tests/scenarios/connection.sh).
  *
@@ -663,6 +664,56 @@ static void unproved_limit(void)
 	close(l);
 }
 
+/*
+ * A listener whose queue is full of stock sessions nobody accepts (first
+ * PUSHes: anyone can spoof those) still lets a kcp.ko client in, in the
+ * place of the oldest stranger; a queue full of proved clients does not.
+ */
+static void evict_stranger(void)
+{
+	int port = next_port++, l = listener_on(port), up, fd = udp_peer(&up);
+	struct sockaddr_kcp a = addr4("127.0.0.1", port, 0), me;
+	uint64_t evictions = stat_of(KCP_STAT_A_LISTEN_EVICTIONS);
+	socklen_t len = sizeof(me);
+	int c[18], s, n = 0, found = 0;
+	uint8_t seg[40];
+
+	for (uint32_t conv = 1; conv <= 30; conv++) {
+		put_seg(seg, conv, 81 /* PUSH */, 0, 16);
+		EXPECT(udp_send_to(fd, port, seg, sizeof(seg)) == sizeof(seg));
+	}
+	usleep(300000);
+	/* backlog 16 holds 17: each client takes a stranger's place */
+	for (int i = 0; i < 17; i++) {
+		c[i] = sock_of(SOCK_STREAM);
+		set_int(c[i], SOL_KCP, KCP_CONNECT_TIMEOUT, 3000);
+		EXPECT(!connect(c[i], (struct sockaddr *)&a, sizeof(a)));
+	}
+	usleep(300000);
+	EXPECT(stat_of(KCP_STAT_A_LISTEN_EVICTIONS) == evictions + 17);
+	/* now only proved clients wait: the next one is not answered */
+	c[17] = sock_of(SOCK_STREAM);
+	set_int(c[17], SOL_KCP, KCP_CONNECT_TIMEOUT, 1000);
+	EXPECT_ERRNO(connect(c[17], (struct sockaddr *)&a, sizeof(a)), ETIMEDOUT);
+
+	EXPECT(!getsockname(c[16], (struct sockaddr *)&me, &len));
+	EXPECT(!fcntl(l, F_SETFL, O_NONBLOCK));
+	while ((s = accept(l, NULL, NULL)) >= 0) {
+		struct sockaddr_kcp peer;
+
+		len = sizeof(peer);
+		EXPECT(!getpeername(s, (struct sockaddr *)&peer, &len));
+		found += peer.kcp_udp.sin.sin_port == me.kcp_udp.sin.sin_port;
+		n += peer.kcp_udp.sin.sin_port != htons(up);
+		close(s);
+	}
+	EXPECT(n == 17 && found == 1);
+	for (int i = 0; i < 18; i++)
+		close(c[i]);
+	close(fd);
+	close(l);
+}
+
 static const struct test_case cases[] = {
 	{ "handshake", handshake },
 	{ "nonblocking_connect", nonblocking_connect },
@@ -676,6 +727,7 @@ static const struct test_case cases[] = {
 	{ "stateless_reset", stateless_reset },
 	{ "hello_flood", hello_flood },
 	{ "pending_per_source", pending_per_source },
+	{ "evict_stranger", evict_stranger },
 	{ "unproved_limit", unproved_limit },
 };
 

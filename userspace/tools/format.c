@@ -79,6 +79,7 @@ static const char *const stat_names[KCP_STAT_A_MAX + 1] = {
 	[KCP_STAT_A_RESETS_ACCEPTED]	= "KcpResetsAccepted",
 	[KCP_STAT_A_RESETS_INVALID]	= "KcpResetsInvalid",
 	[KCP_STAT_A_UNPROVED_HELD]	= "KcpUnprovedHeld",
+	[KCP_STAT_A_LISTEN_EVICTIONS]	= "KcpListenEvictions",
 };
 
 const char *kcp_stat_name(unsigned int attr)

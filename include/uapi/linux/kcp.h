@@ -342,8 +342,11 @@ struct kcp_info {
  *   receives at its address: the cookie is a keyed hash only the
  *   listener's namespace can make, over the addresses, valid for the
  *   current and the previous 32 s slot. A flood of spoofed HELLOs
- *   allocates nothing; a forged ECHO is refused and counted. A full accept
- *   queue answers no HELLO: the client retries, as a SYN is dropped.
+ *   allocates nothing; a forged ECHO is refused and counted. A client
+ *   whose ECHO proved its address takes the place of the oldest stock
+ *   session in a full accept queue that has proved nothing (a stock
+ *   client's first PUSH can be spoofed); a queue full of proved clients
+ *   answers no HELLO: the client retries, as a SYN is dropped.
  * - End of stream is in the sequence space: the FIN is delivered after
  *   every byte before it, each direction on its own (half close).
  * - A reset is accepted only with the token its sender gave in the

@@ -244,6 +244,8 @@ enum kcp_stat_attr {
 	KCP_STAT_A_RESETS_INVALID,	/* RSTs with a wrong token, dropped */
 	/* datagrams held back: 3x what an unproved address sent already */
 	KCP_STAT_A_UNPROVED_HELD,
+	/* strangers' sessions a proved client displaced from an accept queue */
+	KCP_STAT_A_LISTEN_EVICTIONS,
 	__KCP_STAT_A_MAX
 };
 
