@@ -124,7 +124,7 @@ struct kcp_sock *kcp_session_spawn(struct kcp_sock *listener,
 	if (skb->pkt_type != PACKET_HOST ||
 	    READ_ONCE(lsk->sk_state) != TCP_LISTEN)
 		goto drop;
-	if (!kcp_listener_take_place(listener, from, hs != NULL, &bucket)) {
+	if (!kcp_listener_take_place(listener, from, !!hs, &bucket)) {
 		kcp_net_count(sock_net(lsk), KCP_STAT_A_LISTEN_OVERFLOWS, 1);
 		return NULL;
 	}
