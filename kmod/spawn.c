@@ -89,7 +89,8 @@ static bool kcp_listener_take_place(struct kcp_sock *listener,
 
 	if (!full && kcp_net_pending_get(kn, from, bucket))
 		return true;
-	return proved && kcp_listener_evict(listener) &&
+	/* a full namespace or source share is no reason to evict here */
+	return proved && full && kcp_listener_evict(listener) &&
 	       kcp_net_pending_get(kn, from, bucket);
 }
 
