@@ -275,10 +275,10 @@ static bool kcp_listener_has_room(const struct kcp_sock *listener)
 {
 	const struct kcp_net *kn = kcp_net(sock_net(&listener->sk));
 
-	return (READ_ONCE(listener->accept_len) <=
-		READ_ONCE(listener->sk.sk_max_ack_backlog) &&
-		atomic_read(&kn->pending) < READ_ONCE(kn->pending_max)) ||
-	       kcp_listener_may_evict(listener);
+	if (READ_ONCE(listener->accept_len) >
+	    READ_ONCE(listener->sk.sk_max_ack_backlog))
+		return kcp_listener_may_evict(listener);
+	return atomic_read(&kn->pending) < READ_ONCE(kn->pending_max);
 }
 
 /*
