@@ -438,20 +438,6 @@ static void stateless_reset(void)
 }
 
 /* The kernel's slab memory, in KiB (/proc/meminfo). */
-static long slab_kib(void)
-{
-	char line[128];
-	long kib = -1;
-	FILE *f = fopen("/proc/meminfo", "r");
-
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "Slab: %ld kB", &kib) == 1)
-			break;
-	if (f)
-		fclose(f);
-	return kib;
-}
-
 /*
  * HELLOS spoofed HELLOs from as many sources (a raw socket writes their IP
  * headers): the listener answers each with a cookie and keeps nothing

@@ -162,3 +162,18 @@ int run_cases(int argc, char **argv, const struct test_case *cases,
 	}
 	return failures;
 }
+
+/* The kernel's slab memory now (/proc/meminfo), in KiB; -1 if unknown. */
+long slab_kib(void)
+{
+	char line[128];
+	long kib = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "Slab: %ld kB", &kib) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kib;
+}

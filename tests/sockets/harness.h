@@ -52,6 +52,7 @@ void set_int(int fd, int level, int opt, int val);
 void set_linger(int fd, int on, int secs);
 void close_pair(struct pair *p);
 double now_s(void);
+long slab_kib(void);
 int run_cases(int argc, char **argv, const struct test_case *cases,
 	      size_t n, const char *prog);
 

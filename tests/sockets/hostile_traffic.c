@@ -64,20 +64,6 @@ static uint64_t delta(const struct kcp_stats *a, const struct kcp_stats *b,
 	return b->value[attr] - a->value[attr];
 }
 
-static long slab_kib(void)
-{
-	char line[128];
-	long kib = -1;
-	FILE *f = fopen("/proc/meminfo", "r");
-
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "Slab: %ld kB", &kib) == 1)
-			break;
-	if (f)
-		fclose(f);
-	return kib;
-}
-
 /*
  * Whether slab totals say what kcp.ko holds. On the debug kernel
  * (tests/vm/debug, known by its kmemleak) they do not: KASAN keeps freed
