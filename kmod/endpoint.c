@@ -115,43 +115,54 @@ void kcp_endpoint_skb_dest(const struct sk_buff *skb,
 		to->v6.sin6_addr = ipv6_hdr(skb)->daddr;
 }
 
-/* Called by UDP for every datagram to the endpoint's port, under RCU. */
+/*
+ * Called by UDP for every datagram to the endpoint's port, under RCU.
+ * Returning 0 tells UDP the datagram was delivered (its InDatagrams); one
+ * that no session takes (malformed, for no conversation, refused by a full
+ * listener) goes back to UDP instead (> 0), UDP header and all, to the
+ * tunnel socket that has no room for it (kcp_endpoint_open()): UDP drops
+ * it and counts it in InErrors and RcvbufErrors, and the socket's drops,
+ * as any datagram nobody could take. What kcp.ko counted it as tells why.
+ */
 static int kcp_encap_rcv(struct sock *usk, struct sk_buff *skb)
 {
 	struct kcp_endpoint *ep = rcu_dereference_sk_user_data(usk);
 	union kcp_addr from, to;
+	bool taken = false;
 	struct kcp_sock *ks;
 	__le32 conv;
 
 	if (!ep)
-		goto drop;
+		return 1;
 	kcp_net_count(ep->net, KCP_STAT_A_IN_DATAGRAMS, 1);
 	kcp_net_count(ep->net, KCP_STAT_A_IN_BYTES,
 		      skb->len - sizeof(struct udphdr));
 	if (!kcp_skb_source(skb, &from) ||
 	    !pskb_may_pull(skb, sizeof(struct udphdr) + KCP_HDR_LEN)) {
 		kcp_net_count(ep->net, KCP_STAT_A_IN_ERRORS, 1);
-		goto drop;
+		return 1;
 	}
-	__skb_pull(skb, sizeof(struct udphdr));
 	if (skb_linearize(skb))
-		goto drop;
+		return 1;
+	__skb_pull(skb, sizeof(struct udphdr));
 	memcpy(&conv, skb->data, sizeof(conv));
 
 	ks = kcp_endpoint_lookup(ep, &from, le32_to_cpu(conv));
 	if (!ks) {
 		/* a new conversation, a handshake, or one we do not have */
 		kcp_endpoint_skb_dest(skb, ep, &to);
-		ks = kcp_handshake_stray(ep, skb, &from, &to);
-		if (!ks)
-			goto drop;
+		ks = kcp_handshake_stray(ep, skb, &from, &to, &taken);
+		if (!ks) {
+			if (taken) {
+				consume_skb(skb);
+				return 0;
+			}
+			__skb_push(skb, sizeof(struct udphdr));
+			return 1;
+		}
 	}
 	kcp_session_rcv(ks, skb);
 	sock_put(&ks->sk);
-	return 0;
-
-drop:
-	kfree_skb(skb);
 	return 0;
 }
 
@@ -270,6 +281,13 @@ static int kcp_endpoint_open(struct kcp_endpoint *ep, const union kcp_addr *addr
 		ep->local.v4.sin_port = inet->inet_sport;
 	else
 		ep->local.v6.sin6_port = inet->inet_sport;
+	/*
+	 * Nothing is ever read from the tunnel socket itself: what kcp.ko
+	 * gives back to UDP finds no room in it and is dropped as an error
+	 * (kcp_encap_rcv()). Only the first waits in its queue, until the
+	 * endpoint goes.
+	 */
+	WRITE_ONCE(ep->sock->sk->sk_rcvbuf, 0);
 	setup_udp_tunnel_sock(ep->net, ep->sock, &tunnel);
 	return 0;
 }

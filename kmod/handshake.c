@@ -372,6 +372,8 @@ static bool kcp_echo_valid(struct kcp_endpoint *ep, const struct sk_buff *skb,
  * @skb: the datagram, at its KCP header, linear
  * @from: its source
  * @to: the address it was sent to
+ * @taken: set if it needs no session to have done its job (a HELLO
+ *	answered or refused); left alone if it was dropped
  *
  * A listener answers a HELLO with a COOKIE and creates a session for a
  * valid ECHO (a kcp.ko client) or a first PUSH (a stock one). Data for a
@@ -383,7 +385,7 @@ static bool kcp_echo_valid(struct kcp_endpoint *ep, const struct sk_buff *skb,
 struct kcp_sock *kcp_handshake_stray(struct kcp_endpoint *ep,
 				     struct sk_buff *skb,
 				     const union kcp_addr *from,
-				     const union kcp_addr *to)
+				     const union kcp_addr *to, bool *taken)
 {
 	struct kcp_sock *listener = rcu_dereference(ep->listener);
 	struct kcp_handshake hs;
@@ -406,6 +408,7 @@ struct kcp_sock *kcp_handshake_stray(struct kcp_endpoint *ep,
 			kcp_hello_rcv(ep, listener, &hello, &hdr, from, to);
 		else
 			kcp_hello_refuse(ep, &hello, &hdr, from, to);
+		*taken = true;
 		return NULL;
 	case KCP_CMD_ECHO:
 		if (!listener)

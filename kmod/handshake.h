@@ -34,7 +34,7 @@ void kcp_handshake_put_echo(const struct kcp_sock *ks, struct sk_buff *skb);
 struct kcp_sock *kcp_handshake_stray(struct kcp_endpoint *ep,
 				     struct sk_buff *skb,
 				     const union kcp_addr *from,
-				     const union kcp_addr *to);
+				     const union kcp_addr *to, bool *taken);
 
 /* reset.c */
 enum kcp_flow_hash_use {

@@ -14,7 +14,8 @@
  *               all advertising a zero window), and first PUSHes of random
  *               conversations from spoofed sources at the listener. The
  *               bytes arrive intact, each kind of drop is counted in its
- *               counter, and slab memory returns to where it started.
+ *               counter (UDP's InErrors for what no session took), and
+ *               slab memory returns to where it started.
  *   push_flood  1,000,000 first PUSHes of random conversations from
  *               spoofed sources (stock clients need no handshake) at a
  *               listener whose server accepts and drops whoever is not
@@ -73,6 +74,32 @@ static uint64_t delta(const struct kcp_stats *a, const struct kcp_stats *b,
 static bool slab_tells(void)
 {
 	return access("/sys/kernel/debug/kmemleak", F_OK) != 0;
+}
+
+/*
+ * A counter of UDP's MIB (/proc/net/snmp, "Udp:" names then values): what
+ * kcp.ko refuses must show there as an error, not as delivered.
+ */
+static uint64_t udp_mib(const char *name)
+{
+	char names[512], values[512], *n, *v, *sn, *sv;
+	uint64_t found = 0;
+	FILE *f = fopen("/proc/net/snmp", "r");
+
+	while (f && fgets(names, sizeof(names), f))
+		if (!strncmp(names, "Udp:", 4) && fgets(values, sizeof(values), f))
+			break;
+	if (f)
+		fclose(f);
+	n = strtok_r(names, " \n", &sn);
+	v = strtok_r(values, " \n", &sv);
+	while (n && v) {
+		if (!strcmp(n, name))
+			found = strtoull(v, NULL, 10);
+		n = strtok_r(NULL, " \n", &sn);
+		v = strtok_r(NULL, " \n", &sv);
+	}
+	return found;
 }
 
 /*
@@ -165,6 +192,7 @@ static void send_forged(int raw, const struct forged *f)
 /* What the generator sent, by the counter that must take it. */
 struct forgeries {
 	unsigned long in_errors, invalid, dropped, spoofed_opens;
+	unsigned long short_ones;	/* of in_errors: refused before a session */
 };
 
 /*
@@ -183,7 +211,7 @@ static void one_round(int raw, const struct sockaddr_in *c,
 
 	/* malformed: the header itself is wrong (IN_ERRORS) */
 	forge(&f, ca, cp, sa, sp, conv, CMD_PUSH, 0, 0, 0, 10);	/* short */
-	send_forged(raw, &f), n->in_errors++;
+	send_forged(raw, &f), n->in_errors++, n->short_ones++;
 	forge(&f, ca, cp, sa, sp, conv, 99, 0, 0, 0, 24);	/* unknown */
 	send_forged(raw, &f), n->in_errors++;
 	forge(&f, ca, cp, sa, sp, conv, CMD_PUSH, 1, 0, 1000, 24 + 10);
@@ -291,7 +319,7 @@ static void traffic(void)
 	struct sockaddr_in c_addr, s_addr;
 	int l = sock_of(SOCK_STREAM), c = sock_of(SOCK_STREAM), s;
 	long slab0 = slab_kib(), slab1;
-	uint64_t got, wrong, backlog;
+	uint64_t got, wrong, backlog, udp_errors;
 	uint32_t conv;
 	socklen_t len = sizeof(conv);
 	double t0 = now_s();
@@ -312,6 +340,7 @@ static void traffic(void)
 	c_addr = sin_of(c, false);
 	s_addr = sin_of(c, true);
 	stats_now(&before);
+	udp_errors = udp_mib("InErrors");
 
 	gen = fork();
 	if (!gen) {
@@ -336,6 +365,7 @@ static void traffic(void)
 	       !WEXITSTATUS(status));
 	usleep(300000);		/* the last forgeries are read */
 	stats_now(&after);
+	udp_errors = udp_mib("InErrors") - udp_errors;
 
 	fprintf(stderr, "  %llu bytes in %.1f s, %llu wrong; %u rounds of forgeries\n",
 		(unsigned long long)got, now_s() - t0, (unsigned long long)wrong,
@@ -361,6 +391,14 @@ static void traffic(void)
 	       g->sent.invalid);
 	EXPECT(delta(&before, &after, KCP_STAT_A_DROPPED_SEGS) + backlog >=
 	       g->sent.dropped);
+	/*
+	 * UDP counts as errors, not as delivered, what no session took: the
+	 * short datagrams and the PUSHes a full listener refused (but one,
+	 * which waits in the tunnel socket's queue).
+	 */
+	fprintf(stderr, "  UDP InErrors +%llu\n", (unsigned long long)udp_errors);
+	EXPECT(udp_errors + 1 >= g->sent.short_ones +
+	       delta(&before, &after, KCP_STAT_A_LISTEN_OVERFLOWS));
 	/* each spoofed first PUSH opened a session, or found no room */
 	EXPECT(delta(&before, &after, KCP_STAT_A_PASSIVE_OPENS) +
 	       delta(&before, &after, KCP_STAT_A_LISTEN_OVERFLOWS) +
@@ -428,7 +466,7 @@ static void push_flood(void)
 	uint16_t dport = a.kcp_udp.sin.sin_port;
 	long slab0 = slab_kib(), peak = slab0, slab1;
 	struct kcp_stats before, after;
-	uint64_t got = 0, wrong = 0, lost0;
+	uint64_t got = 0, wrong = 0, lost0, udp_in, udp_errors;
 	unsigned long strangers;
 	pid_t flooder, client, server;
 	double t0 = now_s(), connected = 0;
@@ -441,6 +479,8 @@ static void push_flood(void)
 	EXPECT(!fcntl(l, F_SETFL, O_NONBLOCK));	/* serve() polls */
 	stats_now(&before);
 	lost0 = softnet_drops();
+	udp_in = udp_mib("InDatagrams");
+	udp_errors = udp_mib("InErrors");
 
 	flooder = fork();
 	if (!flooder) {
@@ -495,6 +535,8 @@ static void push_flood(void)
 	EXPECT(waitpid(server, &status, 0) == server && WIFEXITED(status) &&
 	       !WEXITSTATUS(status));
 	stats_now(&after);
+	udp_in = udp_mib("InDatagrams") - udp_in;
+	udp_errors = udp_mib("InErrors") - udp_errors;
 	close(l);
 	sleep(2);
 	slab1 = slab_kib();
@@ -520,6 +562,11 @@ static void push_flood(void)
 	 */
 	EXPECT(peak - slab0 < 32768 || !slab_tells());
 	EXPECT(slab1 - slab0 < 4096 || !slab_tells());
+	/* UDP saw the refused ones as errors, not delivered (but one) */
+	fprintf(stderr, "  UDP InDatagrams +%llu, InErrors +%llu\n",
+		(unsigned long long)udp_in, (unsigned long long)udp_errors);
+	EXPECT(udp_errors + 1 >= delta(&before, &after, KCP_STAT_A_LISTEN_OVERFLOWS));
+	EXPECT(udp_in < flood / 2);
 	/* every PUSH is counted: it opened a session, or found no room */
 	EXPECT(delta(&before, &after, KCP_STAT_A_PASSIVE_OPENS) +
 	       delta(&before, &after, KCP_STAT_A_LISTEN_OVERFLOWS) +
