@@ -177,3 +177,12 @@ long slab_kib(void)
 		fclose(f);
 	return kib;
 }
+
+/* A KCP header field: little-endian on the wire, whatever the host. */
+void put_le32(uint8_t *p, uint32_t v)
+{
+	p[0] = v;
+	p[1] = v >> 8;
+	p[2] = v >> 16;
+	p[3] = v >> 24;
+}

@@ -53,6 +53,7 @@ void set_linger(int fd, int on, int secs);
 void close_pair(struct pair *p);
 double now_s(void);
 long slab_kib(void);
+void put_le32(uint8_t *p, uint32_t v);
 int run_cases(int argc, char **argv, const struct test_case *cases,
 	      size_t n, const char *prog);
 

@@ -45,29 +45,21 @@ static int fake_peer(struct sockaddr_in *self)
 	return fd;
 }
 
-static void put32(unsigned char *p, uint32_t v)
-{
-	p[0] = v;
-	p[1] = v >> 8;
-	p[2] = v >> 16;
-	p[3] = v >> 24;
-}
-
 /* Send one segment of @len bytes (at most 2048) to @to. */
 static void send_seg(int fd, const struct sockaddr_in *to, int cmd, int frg,
 		     uint32_t sn, uint32_t una, uint32_t len)
 {
 	static unsigned char buf[24 + 2048];
 
-	put32(buf, CONV);
+	put_le32(buf, CONV);
 	buf[4] = cmd;
 	buf[5] = frg;
 	buf[6] = 128;			/* wnd, little-endian */
 	buf[7] = 0;
-	put32(buf + 8, 1);		/* ts */
-	put32(buf + 12, sn);
-	put32(buf + 16, una);
-	put32(buf + 20, len);
+	put_le32(buf + 8, 1);		/* ts */
+	put_le32(buf + 12, sn);
+	put_le32(buf + 16, una);
+	put_le32(buf + 20, len);
 	memset(buf + 24, 0x5a, len);
 	sendto(fd, buf, 24 + len, 0, (const struct sockaddr *)to, sizeof(*to));
 }

@@ -134,14 +134,6 @@ struct forged {
 	size_t len;
 };
 
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = v;
-	p[1] = v >> 8;
-	p[2] = v >> 16;
-	p[3] = v >> 24;
-}
-
 /*
  * A segment from @from to @to (network order, 127/8 both): @kcp_len bytes
  * of datagram, of which the header claims @len of payload.
@@ -166,14 +158,14 @@ static void forge(struct forged *f, uint32_t from, uint16_t sport, uint32_t to,
 	uh->source = sport;
 	uh->dest = dport;
 	uh->len = htons(8 + kcp_len);	/* checksum 0: none, as IPv4 allows */
-	put32(k, conv);
+	put_le32(k, conv);
 	k[4] = cmd;
 	k[6] = 0;			/* every forgery advertises wnd 0 */
 	k[7] = 0;
-	put32(k + 8, 1);
-	put32(k + 12, sn);
-	put32(k + 16, una);
-	put32(k + 20, len);
+	put_le32(k + 8, 1);
+	put_le32(k + 12, sn);
+	put_le32(k + 16, una);
+	put_le32(k + 20, len);
 	if (kcp_len > 24)
 		memset(k + 24, 0x5a, kcp_len - 24);
 }
