@@ -558,7 +558,15 @@ static void push_flood(void)
 	fprintf(stderr, "  UDP InDatagrams +%llu, InErrors +%llu\n",
 		(unsigned long long)udp_in, (unsigned long long)udp_errors);
 	EXPECT(udp_errors + 1 >= delta(&before, &after, KCP_STAT_A_LISTEN_OVERFLOWS));
-	EXPECT(udp_in < flood / 2);
+	/*
+	 * Delivered are only the datagrams a session took: what kcp.ko saw
+	 * minus what it refused (slack for other UDP in the namespace).
+	 * How many it refuses depends on how fast the server accepts, so
+	 * the bound follows the counters, not the flood's size.
+	 */
+	EXPECT(udp_in + delta(&before, &after, KCP_STAT_A_LISTEN_OVERFLOWS) +
+	       delta(&before, &after, KCP_STAT_A_LISTEN_DROPS) <=
+	       delta(&before, &after, KCP_STAT_A_IN_DATAGRAMS) + 16);
 	/* every PUSH is counted: it opened a session, or found no room */
 	EXPECT(delta(&before, &after, KCP_STAT_A_PASSIVE_OPENS) +
 	       delta(&before, &after, KCP_STAT_A_LISTEN_OVERFLOWS) +
