@@ -3,6 +3,7 @@
  * The socket test programs' shared helpers (harness.h).
  */
 #define _GNU_SOURCE
+#include <limits.h>
 #include <poll.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -176,6 +177,57 @@ long slab_kib(void)
 	if (f)
 		fclose(f);
 	return kib;
+}
+
+void slab_caches_read(struct slab_caches *sc)
+{
+	char line[256], name[40];
+	long active, size;
+	FILE *f = fopen("/proc/slabinfo", "r");
+
+	sc->n = 0;
+	while (f && fgets(line, sizeof(line), f) && sc->n < SLAB_CACHES_MAX) {
+		/* name <active_objs> <num_objs> <objsize> ... */
+		if (sscanf(line, "%39s %ld %*d %ld", name, &active, &size) != 3)
+			continue;	/* the version and column lines */
+		strcpy(sc->cache[sc->n].name, name);
+		sc->cache[sc->n].kib = active * size / 1024;
+		sc->n++;
+	}
+	if (f)
+		fclose(f);
+}
+
+/* The @top caches that grew most from @from to @to, on one line. */
+void slab_caches_print_growth(const struct slab_caches *from,
+			      const struct slab_caches *to, int top)
+{
+	long shown = LONG_MAX;
+
+	fprintf(stderr, "  grown most:");
+	while (top-- > 0) {
+		long best = 0;
+		int at = -1;
+
+		for (int i = 0; i < to->n; i++) {
+			long grew = to->cache[i].kib;
+
+			for (int j = 0; j < from->n; j++)
+				if (!strcmp(from->cache[j].name, to->cache[i].name)) {
+					grew -= from->cache[j].kib;
+					break;
+				}
+			if (grew > best && grew < shown) {
+				best = grew;
+				at = i;
+			}
+		}
+		if (at < 0)
+			break;
+		fprintf(stderr, " %s +%ld KiB", to->cache[at].name, best);
+		shown = best;
+	}
+	fprintf(stderr, "\n");
 }
 
 /* A KCP header field: little-endian on the wire, whatever the host. */

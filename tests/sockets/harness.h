@@ -53,6 +53,19 @@ void set_linger(int fd, int on, int secs);
 void close_pair(struct pair *p);
 double now_s(void);
 long slab_kib(void);
+
+/* Slab caches by name and bytes in use (/proc/slabinfo), to say what grew. */
+#define SLAB_CACHES_MAX 512
+struct slab_caches {
+	int n;
+	struct {
+		char name[40];
+		long kib;
+	} cache[SLAB_CACHES_MAX];
+};
+void slab_caches_read(struct slab_caches *sc);
+void slab_caches_print_growth(const struct slab_caches *from,
+			      const struct slab_caches *to, int top);
 void put_le32(uint8_t *p, uint32_t v);
 int run_cases(int argc, char **argv, const struct test_case *cases,
 	      size_t n, const char *prog);

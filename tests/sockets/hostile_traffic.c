@@ -457,6 +457,9 @@ static void push_flood(void)
 	uint32_t dst = a.kcp_udp.sin.sin_addr.s_addr;
 	uint16_t dport = a.kcp_udp.sin.sin_port;
 	long slab0 = slab_kib(), peak = slab0, slab1;
+	static struct slab_caches caches0, caches_peak;
+	uint64_t most_estab = 0;
+	uint32_t most_pending = 0;
 	struct kcp_stats before, after;
 	uint64_t got = 0, wrong = 0, lost0, udp_in, udp_errors;
 	unsigned long strangers;
@@ -470,6 +473,7 @@ static void push_flood(void)
 	EXPECT(!listen(l, 128));
 	EXPECT(!fcntl(l, F_SETFL, O_NONBLOCK));	/* serve() polls */
 	stats_now(&before);
+	slab_caches_read(&caches0);
 	lost0 = softnet_drops();
 	udp_in = udp_mib("InDatagrams");
 	udp_errors = udp_mib("InErrors");
@@ -514,10 +518,21 @@ static void push_flood(void)
 		_exit(case_failures ? 1 : 0);
 	}
 	while (waitpid(flooder, &status, WNOHANG) == 0) {
+		struct kcp_module_info info;
+		struct kcp_stats now;
 		long kib = slab_kib();
 
-		if (kib > peak)
+		EXPECT(!kcp_ctl_info(ctl, &info));
+		stats_now(&now);
+		if (now.value[KCP_STAT_A_CURR_ESTAB] > most_estab)
+			most_estab = now.value[KCP_STAT_A_CURR_ESTAB];
+		if (info.pending > most_pending)
+			most_pending = info.pending;
+
+		if (kib > peak) {
 			peak = kib;
+			slab_caches_read(&caches_peak);
+		}
 		usleep(200000);
 	}
 	EXPECT(WIFEXITED(status) && !WEXITSTATUS(status));
@@ -545,14 +560,28 @@ static void push_flood(void)
 		(unsigned long long)(softnet_drops() - lost0), connected);
 	fprintf(stderr, "  slab %ld KiB, at most %ld during the flood (+%ld), "
 		"%ld after\n", slab0, peak, peak - slab0, slab1);
+	if (peak > slab0)
+		slab_caches_print_growth(&caches0, &caches_peak, 4);
 	/*
 	 * The bound README states: a listener holds for sources that proved
-	 * nothing its accept queue, backlog + 1 sessions, whatever the
-	 * flood; what the server accepts and closes is freed an RCU grace
-	 * period later. Measured at +16 MiB whether the flood is 100,000 or
-	 * 1,000,000 strong; a flood that pinned its sessions would hold GiB.
+	 * nothing its accept queue, backlog + 1 sessions, whatever the flood
+	 * (established: besides those, the client's pair and the stranger
+	 * the server is closing). Counted by kcp.ko as it runs.
 	 */
-	EXPECT(peak - slab0 < 32768 || !slab_tells());
+	fprintf(stderr, "  at most %llu sessions established, %u waiting for accept()\n",
+		(unsigned long long)most_estab, most_pending);
+	EXPECT(most_pending <= 128 + 1);
+	EXPECT(most_estab <= 128 + 1 + 2 + 4);
+	/*
+	 * What the server accepted and closed is freed an RCU grace period
+	 * later (socket, inode, route), and under the flood RCU lags: its
+	 * callbacks run in small batches until ~10,000 wait (qhimark), so the
+	 * peak follows how fast the server accepts, not the flood. Measured
+	 * on 6.1 between +16 and +63 MiB (72,449 closed: KCP, sock_inode_cache,
+	 * ip_dst_cache, kmalloc-512 lead). A flood that pinned the sessions
+	 * it asked for would hold GiB.
+	 */
+	EXPECT(peak - slab0 < 160 * 1024 || !slab_tells());
 	EXPECT(slab1 - slab0 < 4096 || !slab_tells());
 	/* UDP saw the refused ones as errors, not delivered (but one) */
 	fprintf(stderr, "  UDP InDatagrams +%llu, InErrors +%llu\n",
