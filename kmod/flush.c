@@ -436,6 +436,13 @@ static void kcp_flush_data(struct kcp_engine *kcp, struct kcp_seg *first,
 			break;
 		case KCP_XMIT_FAST:
 		case KCP_XMIT_EARLY:
+			/*
+			 * ACKs of later segments prove the path delivers: the
+			 * loss was not the path going dead, and the backoff of
+			 * earlier timeouts ends (kcp-go does the same; TCP
+			 * resets its backoff on the first ACK of new data).
+			 */
+			seg->rto = kcp->rx_rto;
 			seg->fastack = 0;
 			seg->skipped_close = false;
 			seg->resendts = kcp->now + seg->rto;

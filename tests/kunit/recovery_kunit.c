@@ -155,6 +155,35 @@ static void recovery_fast_retransmit(struct kunit *test)
 	manual_destroy(m);
 }
 
+/*
+ * ACKs skipping a segment whose RTO earlier timeouts had backed off prove
+ * the path delivers: its fast retransmit brings the RTO back to rx_rto, so
+ * a random loss after a streak of them does not wait out the streak's
+ * backoff (kcp-go does the same; ikcp keeps the backoff).
+ */
+static void recovery_fast_ends_backoff(struct kunit *test)
+{
+	struct kcp_config cfg;
+	struct kcp_engine *kcp;
+	struct kcp_seg *seg;
+	struct manual *m;
+
+	kcp_config_init(&cfg);
+	cfg.resend = 2;
+	cfg.early_retransmit = false;
+	m = recovery_lose_first(test, &cfg, 2);
+	kcp = m->side[0].kcp;
+	seg = list_first_entry(&kcp->snd_buf, struct kcp_seg, node);
+	seg->rto = 3 * kcp->rx_rto;	/* as after three timeouts at 1.5x */
+	seg->resendts = 1000;
+
+	kcp_engine_update(kcp, 50);
+	KUNIT_EXPECT_EQ(test, kcp->stats.retrans_fast, 1ull);
+	KUNIT_EXPECT_EQ(test, seg->rto, kcp->rx_rto);
+	KUNIT_EXPECT_EQ(test, seg->resendts, 50 + kcp->rx_rto);
+	manual_destroy(m);
+}
+
 /* Two skips do not reach resend=3, and fastlimit stops a second resend. */
 static void recovery_fast_retransmit_limits(struct kunit *test)
 {
@@ -417,6 +446,7 @@ static void recovery_dead_link(struct kunit *test)
 static struct kunit_case recovery_test_cases[] = {
 	KUNIT_CASE_PARAM(recovery_rto_backoff, backoff_gen_params),
 	KUNIT_CASE(recovery_fast_retransmit),
+	KUNIT_CASE(recovery_fast_ends_backoff),
 	KUNIT_CASE(recovery_fast_retransmit_limits),
 	KUNIT_CASE(recovery_early_retransmit),
 	KUNIT_CASE(recovery_congestion_window),
