@@ -233,8 +233,13 @@ static int kcp_connect(struct socket *sock, struct sockaddr *uaddr, int len,
 		goto out;
 	}
 	if (ks->kcp) {
-		err = -EISCONN;		/* a session, live or ended, is for life */
-		goto out;
+		/* as TCP: a failed connect() may try again, a session never */
+		if (sock->state != SS_DISCONNECTING) {
+			err = -EISCONN;
+			goto out;
+		}
+		kcp_session_discard(ks);
+		sock->state = SS_UNCONNECTED;
 	}
 	if (sk->sk_state == TCP_LISTEN) {
 		err = -EINVAL;

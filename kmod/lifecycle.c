@@ -17,14 +17,20 @@
  * - A peer that stops answering (the dead-link limit, or keepalive) ends
  *   the session with ETIMEDOUT.
  *
+ * - A connect() that failed (refused, reset, timed out) can be tried again
+ *   on the same socket, as TCP's can; an established session is for life.
+ *
  * Keepalive sends a window probe (WASK), which every KCP implementation
  * answers, so it detects dead stock peers too.
  */
 #include <linux/minmax.h>
+#include <linux/rcupdate.h>
+#include <linux/skbuff.h>
 #include <net/sock.h>
 #include <net/tcp_states.h>
 
 #include "af_kcp.h"
+#include "endpoint.h"
 #include "handshake.h"
 #include "lifecycle.h"
 #include "net.h"
@@ -290,4 +296,56 @@ int kcp_session_state(const struct kcp_sock *ks)
 	if (kcp_engine_fin_acked(kcp))
 		return kcp->fin_rcvd ? TCP_TIME_WAIT : TCP_FIN_WAIT2;
 	return kcp->fin_rcvd ? TCP_CLOSING : TCP_FIN_WAIT1;
+}
+
+/**
+ * kcp_session_discard() - forget a session whose handshake failed, so that
+ * connect() may try again on the same socket, as TCP allows
+ * @ks: the session, halted before it was established; socket lock held
+ *
+ * Undoes kcp_session_start(): what the engine counted is folded into the
+ * namespace's sums, and the socket keeps its endpoint (its bind). Sleeps
+ * a grace period first: a receiver may still hold the session it found in
+ * the endpoint's table, and the hash node must not go back into a table
+ * while readers may walk it.
+ */
+void kcp_session_discard(struct kcp_sock *ks)
+{
+	struct sock *sk = &ks->sk;
+
+	sock_owned_by_me(sk);
+	kcp_endpoint_unhash(ks->ep, ks);
+	if (hrtimer_cancel(&ks->timer))
+		__sock_put(sk);		/* the queued timer's reference */
+	if (test_and_clear_bit(KCP_DEFER_TIMER, &ks->flags))
+		__sock_put(sk);
+	synchronize_rcu();
+
+	kcp_net_del(ks);
+	kcp_net_mem_charge(ks, 0);
+	kfree_skb(ks->tx_skb);
+	kfree_skb(ks->tx_batch);
+	dst_cache_destroy(&ks->dst_cache);
+	kcp_engine_destroy(ks->kcp);
+	ks->kcp = NULL;
+	ks->tx_skb = NULL;
+	ks->tx_size = 0;
+	ks->tx_batch = NULL;
+	ks->tx_batch_size = 0;
+	ks->tx_batch_segs = 0;
+	ks->tx_batches = 0;
+	ks->backlog_drops = 0;
+	ks->id = 0;
+	ks->flags = 0;
+	memset(&ks->hs, 0, sizeof(ks->hs));
+	ks->keepalive.probes = 0;
+	ks->readable = false;
+	ks->published_rcv = 0;
+	ks->published_snd_mem = 0;
+	ks->writable = false;
+
+	WRITE_ONCE(sk->sk_err, 0);
+	WRITE_ONCE(sk->sk_err_soft, 0);
+	WRITE_ONCE(sk->sk_shutdown, 0);
+	sock_reset_flag(sk, SOCK_DONE);
 }

@@ -186,6 +186,57 @@ static void refused(void)
 	close(b);
 }
 
+/*
+ * As TCP's: a socket whose connect() failed connects again, from the same
+ * local port, blocking or not (not: the error once, then the next try);
+ * one that connected says EISCONN.
+ */
+static void connect_again(void)
+{
+	int port = next_port++, c = sock_of(SOCK_STREAM), l, s;
+	struct sockaddr_kcp a = addr4("127.0.0.1", port, 0), local, again;
+	socklen_t len = sizeof(local);
+	char buf[8] = "";
+
+	EXPECT_ERRNO(connect(c, (struct sockaddr *)&a, sizeof(a)), ECONNREFUSED);
+	EXPECT(!getsockname(c, (struct sockaddr *)&local, &len));
+	EXPECT_ERRNO(connect(c, (struct sockaddr *)&a, sizeof(a)), ECONNREFUSED);
+	l = listener_on(port);
+	EXPECT(!connect(c, (struct sockaddr *)&a, sizeof(a)));
+	len = sizeof(again);
+	EXPECT(!getsockname(c, (struct sockaddr *)&again, &len));
+	EXPECT(again.kcp_udp.sin.sin_port == local.kcp_udp.sin.sin_port);
+	s = accept(l, NULL, NULL);
+	EXPECT(s >= 0);
+	EXPECT(send(c, "again", 5, 0) == 5);
+	EXPECT(recv(s, buf, sizeof(buf), 0) == 5 && !memcmp(buf, "again", 5));
+	EXPECT(send(s, "back", 4, 0) == 4);
+	EXPECT(recv(c, buf, sizeof(buf), 0) == 4 && !memcmp(buf, "back", 4));
+	EXPECT_ERRNO(connect(c, (struct sockaddr *)&a, sizeof(a)), EISCONN);
+	close(s);
+	close(c);
+	close(l);
+
+	a = addr4("127.0.0.1", port = next_port++, 0);
+	c = sock_of(SOCK_STREAM);
+	EXPECT(!fcntl(c, F_SETFL, O_NONBLOCK));
+	EXPECT_ERRNO(connect(c, (struct sockaddr *)&a, sizeof(a)), EINPROGRESS);
+	EXPECT(poll_one(c, POLLOUT, 2000) & POLLERR);
+	EXPECT(so_error(c) == ECONNREFUSED);
+	EXPECT_ERRNO(connect(c, (struct sockaddr *)&a, sizeof(a)), ECONNABORTED);
+	l = listener_on(port);
+	EXPECT_ERRNO(connect(c, (struct sockaddr *)&a, sizeof(a)), EINPROGRESS);
+	EXPECT(poll_one(c, POLLOUT, 2000) == POLLOUT);
+	EXPECT(so_error(c) == 0);
+	s = accept(l, NULL, NULL);
+	EXPECT(s >= 0);
+	EXPECT(send(c, "x", 1, 0) == 1);
+	EXPECT(poll_one(s, POLLIN, 2000) & POLLIN);
+	close(s);
+	close(c);
+	close(l);
+}
+
 static int udp_peer(int *port);
 
 /*
@@ -705,6 +756,7 @@ static const struct test_case cases[] = {
 	{ "nonblocking_connect", nonblocking_connect },
 	{ "unaccepted_reset", unaccepted_reset },
 	{ "refused", refused },
+	{ "connect_again", connect_again },
 	{ "connect_timeout", connect_timeout },
 	{ "eof_after_close", eof_after_close },
 	{ "half_close", half_close },

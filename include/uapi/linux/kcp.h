@@ -63,7 +63,9 @@ struct sockaddr_kcp {
  * blocking connect() returns once the listener answered, one round trip;
  * a non-blocking one fails with EINPROGRESS and the socket polls EPOLLOUT
  * when connected, or EPOLLERR with SO_ERROR set: ECONNREFUSED (an ICMP port
- * unreachable), ETIMEDOUT (KCP_CONNECT_TIMEOUT). With KCP_STOCK, for a stock
+ * unreachable), ETIMEDOUT (KCP_CONNECT_TIMEOUT). As with TCP, a socket whose
+ * connect() failed may connect() again (from the same local port); one
+ * that connected gets EISCONN. With KCP_STOCK, for a stock
  * server (ikcp, kcp-go, tokio_kcp), which has no handshake, connect()
  * completes at once, even on a non-blocking socket. A listener serves both
  * at once: its accepted sockets are the clients that completed the
