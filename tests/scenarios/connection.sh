@@ -32,8 +32,11 @@ done
 # timeout, the namespace's exit finds nothing left (a WARN otherwise).
 . "$KCP_TOPOLOGY"
 topology_up
-in_a kcpctl set orphan_timeout 1000
-in_b kcpctl set orphan_timeout 1000	# its sessions' peers go with kcp-a
+# 3 s: long enough for wait_for to see the orphan on the debug kernel,
+# where each kcpctl takes a good part of a second (1 s missed it once),
+# short enough to be over by the time the harness unloads kcp.ko
+in_a kcpctl set orphan_timeout 3000
+in_b kcpctl set orphan_timeout 3000	# its sessions' peers go with kcp-a
 in_b kcpcat -l -d "$KCP_B_IP4" 9100 >/dev/null &
 in_b kcpcat -l -d "$KCP_B_IP4" 9101 >/dev/null &
 sleep 0.5
