@@ -16,7 +16,6 @@
  *   with data unread or receiving data after close(), as TCP does.
  * - A peer that stops answering (the dead-link limit, or keepalive) ends
  *   the session with ETIMEDOUT.
- *
  * - A connect() that failed (refused, reset, timed out) can be tried again
  *   on the same socket, as TCP's can; an established session is for life.
  *

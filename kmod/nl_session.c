@@ -291,9 +291,13 @@ int kcp_nl_dump_sessions_start(struct netlink_callback *cb)
 	return 0;
 }
 
-/* Up to KCP_NL_BATCH sessions after @last_id, each with a reference. */
+/*
+ * Up to KCP_NL_BATCH sessions after @last_id, each with a reference, and
+ * the ids they had then (a failed connect() may give its socket a new one).
+ */
 static int kcp_nl_take_batch(struct kcp_net *kn, u64 last_id,
-			     struct kcp_sock **batch, struct netlink_callback *cb)
+			     struct kcp_sock **batch, u64 *ids,
+			     struct netlink_callback *cb)
 {
 	struct kcp_sock *ks;
 	int n = 0;
@@ -304,6 +308,7 @@ static int kcp_nl_take_batch(struct kcp_net *kn, u64 last_id,
 		if (ks->id <= last_id ||
 		    !refcount_inc_not_zero(&ks->sk.sk_refcnt))
 			continue;
+		ids[n] = ks->id;
 		batch[n++] = ks;
 		if (n == KCP_NL_BATCH)
 			break;
@@ -319,21 +324,25 @@ int kcp_nl_dump_sessions(struct sk_buff *skb, struct netlink_callback *cb)
 	struct user_namespace *user_ns = sk_user_ns(NETLINK_CB(cb->skb).sk);
 	u32 portid = NETLINK_CB(cb->skb).portid, seq = cb->nlh->nlmsg_seq;
 	struct kcp_sock *batch[KCP_NL_BATCH];
+	u64 ids[KCP_NL_BATCH];
 	int i, n, err = 0;
 
-	while (!err && (n = kcp_nl_take_batch(kn, d->last_id, batch, cb))) {
+	while (!err &&
+	       (n = kcp_nl_take_batch(kn, d->last_id, batch, ids, cb))) {
 		for (i = 0; i < n; i++) {
 			struct kcp_sock *ks = batch[i];
 
 			if (!err) {
 				lock_sock(&ks->sk);
-				if (kcp_nl_filter_match(d->filter, ks))
+				/* unless a failed connect() discarded it meanwhile */
+				if (ks->id == ids[i] &&
+				    kcp_nl_filter_match(d->filter, ks))
 					err = kcp_nl_fill_session(skb, ks, portid, seq,
 								  NLM_F_MULTI,
 								  user_ns, cb);
 				release_sock(&ks->sk);
 				if (!err)
-					d->last_id = ks->id;
+					d->last_id = ids[i];
 			}
 			sock_put(&ks->sk);
 		}
