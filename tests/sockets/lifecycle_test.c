@@ -70,16 +70,19 @@ static pid_t bulk_client(int port, int linger_secs, int report)
 
 /*
  * Accept one session on @listener and read the pattern from it, @pause_ms
- * between reads of 64 KiB, until BULK bytes or 10 s of silence: under
- * netem's 5% loss a segment lost three times in a row waits 1 + 2 + 4
- * times its RTO, over a second on the debug kernel (tests/vm/debug), and a
- * reader that gave up would leave the writer blocked until its peer is
- * declared dead. Return: the bytes that arrived in order and intact.
+ * between reads of 64 KiB, until BULK bytes or 30 s of silence: under
+ * netem's 5% loss a segment lost three times in a row waits 1 + 1.5 +
+ * 2.25 times its RTO, and on the debug kernel (tests/vm/debug), where
+ * kmemleak's scans and KASAN stretch round trips, the RTO itself reaches
+ * seconds (10 s of silence was seen once there). A reader that gave up
+ * would leave the writer blocked until its peer is declared dead.
+ * Return: the bytes that arrived in order and intact.
  */
 static size_t bulk_read(int listener, int pause_ms)
 {
-	struct timeval tv = { .tv_sec = 10 };
+	struct timeval tv = { .tv_sec = 30 };
 	static unsigned char buf[65536];
+	const char *why = "a wrong byte";
 	size_t got = 0, i;
 	int fd;
 
@@ -91,8 +94,10 @@ static size_t bulk_read(int listener, int pause_ms)
 	while (got < BULK) {
 		ssize_t n = recv(fd, buf, sizeof(buf), 0);
 
-		if (n <= 0)
+		if (n <= 0) {
+			why = n ? strerror(errno) : "end of stream";
 			break;
+		}
 		for (i = 0; i < (size_t)n; i++)
 			if (buf[i] != pattern(got + i))
 				goto out;
@@ -101,6 +106,8 @@ static size_t bulk_read(int listener, int pause_ms)
 			usleep(pause_ms * 1000);
 	}
 out:
+	if (got < BULK)
+		fprintf(stderr, "  %zu of %u bytes, then %s\n", got, BULK, why);
 	close(fd);
 	return got;
 }
