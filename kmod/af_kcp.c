@@ -433,13 +433,7 @@ static void kcp_sock_destruct(struct sock *sk)
 {
 	struct kcp_sock *ks = kcp_sk(sk);
 
-	kcp_net_del(ks);
-	kcp_net_mem_charge(ks, 0);
-	kfree_skb(ks->tx_skb);		/* what a halted run had not sent */
-	kfree_skb(ks->tx_batch);
-	if (ks->kcp)
-		dst_cache_destroy(&ks->dst_cache);
-	kcp_engine_destroy(ks->kcp);
+	kcp_session_free(ks);
 	if (ks->ep)
 		kcp_endpoint_put(ks->ep);
 }

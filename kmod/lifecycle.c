@@ -298,6 +298,26 @@ int kcp_session_state(const struct kcp_sock *ks)
 }
 
 /**
+ * kcp_session_free() - free what kcp_session_start() and the session's
+ * life allocated, and leave the namespace's registry (the socket's
+ * destructor, or a failed connect() discarded)
+ * @ks: the session, unhashed with no timer, or a socket that never had one
+ */
+void kcp_session_free(struct kcp_sock *ks)
+{
+	kcp_net_del(ks);
+	kcp_net_mem_charge(ks, 0);
+	kfree_skb(ks->tx_skb);		/* what a halted run had not sent */
+	kfree_skb(ks->tx_batch);
+	if (ks->kcp)
+		dst_cache_destroy(&ks->dst_cache);
+	kcp_engine_destroy(ks->kcp);
+	ks->kcp = NULL;
+	ks->tx_skb = NULL;
+	ks->tx_batch = NULL;
+}
+
+/**
  * kcp_session_discard() - forget a session whose handshake failed, so that
  * connect() may try again on the same socket, as TCP allows
  * @ks: the session, halted before it was established; socket lock held
@@ -320,16 +340,8 @@ void kcp_session_discard(struct kcp_sock *ks)
 		__sock_put(sk);
 	synchronize_rcu();
 
-	kcp_net_del(ks);
-	kcp_net_mem_charge(ks, 0);
-	kfree_skb(ks->tx_skb);
-	kfree_skb(ks->tx_batch);
-	dst_cache_destroy(&ks->dst_cache);
-	kcp_engine_destroy(ks->kcp);
-	ks->kcp = NULL;
-	ks->tx_skb = NULL;
+	kcp_session_free(ks);
 	ks->tx_size = 0;
-	ks->tx_batch = NULL;
 	ks->tx_batch_size = 0;
 	ks->tx_batch_segs = 0;
 	ks->tx_batches = 0;

@@ -23,6 +23,7 @@ void kcp_lifecycle_check(struct kcp_sock *ks, u32 now);
 bool kcp_lifecycle_due(const struct kcp_sock *ks, u32 *when);
 void kcp_session_close(struct kcp_sock *ks);
 void kcp_session_halt(struct kcp_sock *ks, int err);
+void kcp_session_free(struct kcp_sock *ks);
 void kcp_session_discard(struct kcp_sock *ks);
 int kcp_session_state(const struct kcp_sock *ks);
 
