@@ -62,6 +62,7 @@ void kcp_endpoint_unlisten(struct kcp_endpoint *ep, struct kcp_sock *ks);
 void kcp_endpoint_skb_dest(const struct sk_buff *skb,
 			   const struct kcp_endpoint *ep, union kcp_addr *to);
 struct sk_buff *kcp_endpoint_alloc_skb(size_t len);
+unsigned int kcp_endpoint_batch_room(void);
 void kcp_endpoint_set_gso(struct sk_buff *skb, unsigned int size,
 			  unsigned int segs);
 int kcp_endpoint_xmit(struct kcp_endpoint *ep, const union kcp_addr *src,

@@ -89,16 +89,33 @@ static int kcp_xmit6(struct kcp_endpoint *ep, const union kcp_addr *src,
  * Return: an empty skb with room for the IP and UDP headers in front and
  * @len bytes at skb->data, or NULL.
  */
+#define KCP_TX_HEADROOM	(MAX_HEADER + sizeof(struct ipv6hdr) + \
+			 sizeof(struct udphdr))
+
 struct sk_buff *kcp_endpoint_alloc_skb(size_t len)
 {
-	unsigned int headroom = MAX_HEADER + sizeof(struct ipv6hdr) +
-				sizeof(struct udphdr);
 	struct sk_buff *skb;
 
-	skb = alloc_skb(headroom + len, GFP_ATOMIC);
+	skb = alloc_skb(KCP_TX_HEADROOM + len, GFP_ATOMIC);
 	if (skb)
-		skb_reserve(skb, headroom);
+		skb_reserve(skb, KCP_TX_HEADROOM);
 	return skb;
+}
+
+/**
+ * kcp_endpoint_batch_room() - the most a batch skb should hold
+ *
+ * Return: the largest @len for kcp_endpoint_alloc_skb() whose allocation
+ * stays within PAGE_ALLOC_COSTLY_ORDER (32 KiB with 4 KiB pages). Larger
+ * orders are the ones the page allocator may fail to find under
+ * fragmentation, and every page is zeroed when allocated (init_on_alloc,
+ * on in distribution kernels): 32 datagrams of 1400 bytes would take and
+ * clear 64 KiB for 44.
+ */
+unsigned int kcp_endpoint_batch_room(void)
+{
+	return SKB_WITH_OVERHEAD(PAGE_SIZE << PAGE_ALLOC_COSTLY_ORDER) -
+	       SKB_DATA_ALIGN(KCP_TX_HEADROOM);
 }
 
 /**

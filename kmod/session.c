@@ -100,22 +100,26 @@ void kcp_session_size_buffers(struct kcp_sock *ks)
 	}
 }
 
-/* Arm the timer for the next deadline of the engine or the lifecycle. */
-static void kcp_session_arm(struct kcp_sock *ks, u32 now)
+/*
+ * Arm the timer for the next deadline of the engine or the lifecycle. @t
+ * is the clock reading @now came from: each event reads the clock once
+ * and decides everything at that instant.
+ */
+static void kcp_session_arm(struct kcp_sock *ks, ktime_t t, u32 now)
 {
 	ktime_t expires;
-	u32 when, t;
+	u32 when, life;
 	/* the engine starts once the handshake is done */
 	bool due = ks->sk.sk_state != TCP_SYN_SENT &&
 		   kcp_engine_check(ks->kcp, now, &when);
 
-	if (kcp_lifecycle_due(ks, &t) && (!due || kcp_before(t, when))) {
-		when = kcp_before(t, now) ? now : t;
+	if (kcp_lifecycle_due(ks, &life) && (!due || kcp_before(life, when))) {
+		when = kcp_before(life, now) ? now : life;
 		due = true;
 	}
 	if (!due)
 		return;		/* idle: no wakeup until something happens */
-	expires = ktime_add_ms(ktime_get(), (u32)kcp_diff(when, now));
+	expires = ktime_add_ms(t, (u32)kcp_diff(when, now));
 	if (hrtimer_is_queued(&ks->timer) &&
 	    !ktime_after(hrtimer_get_expires(&ks->timer), expires))
 		return;		/* already due no later */
@@ -163,16 +167,17 @@ static void kcp_session_publish(struct kcp_sock *ks)
 }
 
 /*
- * After anything ran the engine: let the lifecycle act on what happened
- * (a dead link, an orphan done, keepalive), publish, and re-arm the timer.
- * Socket lock held.
+ * After anything ran the engine at clock reading @t: let the lifecycle act
+ * on what happened (a dead link, an orphan done, keepalive), publish, and
+ * re-arm the timer. Socket lock held.
  */
-static void kcp_session_after(struct kcp_sock *ks)
+static void kcp_session_after(struct kcp_sock *ks, ktime_t t)
 {
 	struct sock *sk = &ks->sk;
-	u32 now = kcp_clock_ms();
+	u32 now = kcp_clock_ms_of(t);
 
 	sock_owned_by_me(sk);
+	clear_bit(KCP_DEFER_AFTER, &ks->flags);
 	/* the peer's FIN, after all it sent: EOF once that is read */
 	if (ks->kcp->fin_rcvd && !(sk->sk_shutdown & RCV_SHUTDOWN)) {
 		WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | RCV_SHUTDOWN);
@@ -184,7 +189,7 @@ static void kcp_session_after(struct kcp_sock *ks)
 	if (test_bit(KCP_HALTED, &ks->flags))
 		return;
 	kcp_session_publish(ks);
-	kcp_session_arm(ks, now);
+	kcp_session_arm(ks, t, now);
 }
 
 static bool kcp_session_live(const struct kcp_sock *ks)
@@ -193,10 +198,10 @@ static bool kcp_session_live(const struct kcp_sock *ks)
 }
 
 /* Run the engine's clock, once the handshake has started it. */
-static void kcp_session_update(struct kcp_sock *ks)
+static void kcp_session_update(struct kcp_sock *ks, ktime_t t)
 {
 	if (ks->sk.sk_state != TCP_SYN_SENT)
-		kcp_engine_update(ks->kcp, kcp_clock_ms());
+		kcp_engine_update(ks->kcp, kcp_clock_ms_of(t));
 }
 
 /*
@@ -263,10 +268,12 @@ void kcp_session_halt(struct kcp_sock *ks, int err)
  */
 void kcp_session_kick(struct kcp_sock *ks)
 {
+	ktime_t t = ktime_get();
+
 	if (!kcp_session_live(ks))
 		return;
-	kcp_session_update(ks);
-	kcp_session_after(ks);
+	kcp_session_update(ks, t);
+	kcp_session_after(ks, t);
 }
 
 /*
@@ -318,31 +325,48 @@ static void kcp_session_credit(struct kcp_sock *ks, u32 len)
  * active one. Atomic charges are not refused at the cgroup's limit, only
  * counted: SO_RCVBUF and the namespace's mem_max are the limits.
  */
-static void kcp_session_input(struct kcp_sock *ks, struct sk_buff *skb)
+static void kcp_session_input(struct kcp_sock *ks, struct sk_buff *skb,
+			      u32 now)
 {
 	struct mem_cgroup *old = set_active_memcg(ks->sk.sk_memcg);
 
-	kcp_engine_input(ks->kcp, skb->data, skb->len, kcp_clock_ms(),
+	kcp_engine_input(ks->kcp, skb->data, skb->len, now,
 			 GFP_ATOMIC | __GFP_ACCOUNT);
 	set_active_memcg(old);
 }
 
-static void kcp_session_process(struct kcp_sock *ks, struct sk_buff *skb)
+/*
+ * Run a datagram through the handshake and the engine. What follows
+ * (kcp_session_after()) is left to the caller, so that a backlog of
+ * datagrams is followed by it once. Return: whether it is due.
+ */
+static bool kcp_session_take(struct kcp_sock *ks, struct sk_buff *skb,
+			     u32 now)
 {
-	if (kcp_session_live(ks)) {
-		ks->keepalive.last_rx = kcp_clock_ms();
+	bool live = kcp_session_live(ks);
+
+	if (live) {
+		ks->keepalive.last_rx = now;
 		ks->keepalive.probes = 0;
 		kcp_session_rcv_limit(ks);
 		kcp_session_credit(ks, skb->len);
 		if (kcp_handshake_rcv(ks, skb) && kcp_session_live(ks))
-			kcp_session_input(ks, skb);
+			kcp_session_input(ks, skb, now);
 		/* acknowledging our data proves it receives where it says */
-		if (ks->unproved && kcp_session_live(ks) && ks->kcp->snd_una)
+		live = kcp_session_live(ks);
+		if (ks->unproved && live && ks->kcp->snd_una)
 			ks->unproved = false;
-		if (kcp_session_live(ks))
-			kcp_session_after(ks);
 	}
 	consume_skb(skb);
+	return live;
+}
+
+static void kcp_session_process(struct kcp_sock *ks, struct sk_buff *skb)
+{
+	ktime_t t = ktime_get();
+
+	if (kcp_session_take(ks, skb, kcp_clock_ms_of(t)))
+		kcp_session_after(ks, t);
 }
 
 /**
@@ -376,16 +400,27 @@ void kcp_session_rcv(struct kcp_sock *ks, struct sk_buff *skb)
  */
 int kcp_session_backlog_rcv(struct sock *sk, struct sk_buff *skb)
 {
-	kcp_session_process(kcp_sk(sk), skb);
+	struct kcp_sock *ks = kcp_sk(sk);
+
+	/*
+	 * A backlog is drained at once (release_sock(), sk_flush_backlog()):
+	 * what each datagram's ACKs and freed window call for is done once
+	 * after all of them, by the syscall's next kick or by release_cb, as
+	 * GRO batches for TCP.
+	 */
+	if (kcp_session_take(ks, skb, kcp_clock_ms()))
+		set_bit(KCP_DEFER_AFTER, &ks->flags);
 	return 0;
 }
 
 static void kcp_session_tick(struct kcp_sock *ks)
 {
+	ktime_t t = ktime_get();
+
 	if (!kcp_session_live(ks))
 		return;
-	kcp_session_update(ks);
-	kcp_session_after(ks);
+	kcp_session_update(ks, t);
+	kcp_session_after(ks, t);
 }
 
 static enum hrtimer_restart kcp_session_timer(struct hrtimer *timer)
@@ -419,6 +454,8 @@ void kcp_session_release_cb(struct sock *sk)
 		kcp_session_tick(ks);
 		__sock_put(sk);
 	}
+	if (test_bit(KCP_DEFER_AFTER, &ks->flags) && kcp_session_live(ks))
+		kcp_session_after(ks, ktime_get());
 }
 
 /**

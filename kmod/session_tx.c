@@ -18,12 +18,19 @@
 /*
  * Datagrams leave in batches (UDP GSO): a run of full-size datagrams from
  * one flush goes down the stack as one skb of up to KCP_GSO_SEGS
- * datagrams, which the device (or the stack, just before it) cuts into
- * UDP datagrams of gso_size bytes each, the last one possibly shorter:
- * one route, netfilter and qdisc pass per batch instead of per datagram,
+ * datagrams (fewer where they would not fit kcp_endpoint_batch_room()),
+ * which the device (or the stack, just before it) cuts into UDP
+ * datagrams of gso_size bytes each, the last one possibly shorter: one
+ * route, netfilter and qdisc pass per batch instead of per datagram,
  * as TCP has with TSO. A receiver sees ordinary UDP datagrams.
  */
 #define KCP_GSO_SEGS	32
+
+/* How many datagrams of @size one batch takes: two at least. */
+static u32 kcp_batch_segs(u32 size)
+{
+	return clamp_t(u32, kcp_endpoint_batch_room() / size, 2, KCP_GSO_SEGS);
+}
 
 static void kcp_session_xmit(struct kcp_sock *ks, struct sk_buff *skb)
 {
@@ -94,13 +101,14 @@ void *kcp_session_alloc(struct kcp_engine *kcp, size_t size, void *priv)
 	if (unlikely(ks->hs.echoing))
 		return kcp_session_alloc_echo(ks, size);
 	if (batch && ks->tx_batch_size == size &&
-	    ks->tx_batch_segs < KCP_GSO_SEGS)
+	    ks->tx_batch_segs < ks->tx_batch_max)
 		return skb_tail_pointer(batch);
 	kcp_session_tx_flush(ks);
 	if (single) {
 		/* a second full datagram: a batch, if one can be had */
 		ks->tx_skb = NULL;
-		batch = kcp_endpoint_alloc_skb(KCP_GSO_SEGS * size);
+		ks->tx_batch_max = kcp_batch_segs(size);
+		batch = kcp_endpoint_alloc_skb(ks->tx_batch_max * size);
 		if (batch) {
 			skb_put_data(batch, single->data, single->len);
 			consume_skb(single);
@@ -127,7 +135,7 @@ int kcp_session_output(struct kcp_engine *kcp, const void *buf, size_t len,
 		ks->tx_batch_segs++;
 		/* a short datagram ends a batch, as its last */
 		if (len != ks->tx_batch_size ||
-		    ks->tx_batch_segs == KCP_GSO_SEGS)
+		    ks->tx_batch_segs == ks->tx_batch_max)
 			kcp_session_tx_flush(ks);
 		return 0;
 	}

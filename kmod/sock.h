@@ -45,6 +45,7 @@ enum {
 	KCP_ORPHAN,		/* closed, still delivering: holds a reference */
 	KCP_ENDED,		/* its end was announced (kcp_nl_session_ended()) */
 	KCP_DEFER_REFUSED,	/* an ICMP port unreachable came while owned */
+	KCP_DEFER_AFTER,	/* the backlog ran the engine: publish, re-arm */
 };
 
 /**
@@ -120,6 +121,7 @@ struct kcp_handshake {
  * @tx_batch: full datagrams to leave as one UDP GSO skb
  * @tx_batch_size: the size of each datagram in it
  * @tx_batch_segs: how many it holds
+ * @tx_batch_max: how many it has room for
  * @tx_batches: batches sent, for KCP_INFO
  * @backlog_drops: datagrams dropped for a full backlog (bh_lock_sock)
  * @conv: the conversation id
@@ -137,7 +139,7 @@ struct kcp_handshake {
  * @unproved_credit: bytes we may still send it: 3x what it sent, and one
  *	full datagram
  * @timer: drives the engine at the times kcp_engine_check() gives
- * @flags: KCP_DEFER_TIMER, KCP_HALTED, KCP_ORPHAN, KCP_ENDED
+ * @flags: KCP_DEFER_TIMER, KCP_HALTED, KCP_ORPHAN, KCP_ENDED, ...
  * @deadline: when an orphan gives up, or a lingering session goes (ms)
  * @keepalive: SO_KEEPALIVE's settings and state
  * @readable: the engine has data for the reader (for poll, lock-free)
@@ -170,6 +172,7 @@ struct kcp_sock {
 	struct sk_buff *tx_batch;
 	u32 tx_batch_size;
 	u32 tx_batch_segs;
+	u32 tx_batch_max;
 	u64 tx_batches;
 	u64 backlog_drops;
 	u32 conv;
@@ -205,9 +208,14 @@ static inline struct kcp_sock *kcp_sk(const struct sock *sk)
 }
 
 /* The engine's clock: milliseconds of CLOCK_MONOTONIC, wrapping. */
+static inline u32 kcp_clock_ms_of(ktime_t t)
+{
+	return (u32)ktime_to_ms(t);
+}
+
 static inline u32 kcp_clock_ms(void)
 {
-	return (u32)ktime_to_ms(ktime_get());
+	return kcp_clock_ms_of(ktime_get());
 }
 
 #endif /* _KCP_SOCK_H */
