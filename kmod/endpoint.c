@@ -138,18 +138,26 @@ static int kcp_encap_rcv(struct sock *usk, struct sk_buff *skb)
 	kcp_net_count(ep->net, KCP_STAT_A_IN_BYTES,
 		      skb->len - sizeof(struct udphdr));
 	if (!kcp_skb_source(skb, &from) ||
-	    !pskb_may_pull(skb, sizeof(struct udphdr) + KCP_HDR_LEN)) {
+	    skb->len < sizeof(struct udphdr) + KCP_HDR_LEN ||
+	    !pskb_may_pull(skb, sizeof(struct udphdr))) {
 		kcp_net_count(ep->net, KCP_STAT_A_IN_ERRORS, 1);
 		return 1;
 	}
-	if (skb_linearize(skb))
+	/*
+	 * A session's datagram stays where it is, possibly a page fragment
+	 * (kcp_session_rcv() reads it in place); the rest is made linear.
+	 */
+	if (skb_copy_bits(skb, sizeof(struct udphdr), &conv, sizeof(conv)))
 		return 1;
 	__skb_pull(skb, sizeof(struct udphdr));
-	memcpy(&conv, skb->data, sizeof(conv));
 
 	ks = kcp_endpoint_lookup(ep, &from, le32_to_cpu(conv));
 	if (!ks) {
 		/* a new conversation, a handshake, or one we do not have */
+		if (skb_linearize(skb)) {
+			__skb_push(skb, sizeof(struct udphdr));
+			return 1;
+		}
 		kcp_endpoint_skb_dest(skb, ep, &to);
 		ks = kcp_handshake_stray(ep, skb, &from, &to, &taken);
 		if (!ks) {

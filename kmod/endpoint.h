@@ -63,6 +63,9 @@ void kcp_endpoint_skb_dest(const struct sk_buff *skb,
 			   const struct kcp_endpoint *ep, union kcp_addr *to);
 struct sk_buff *kcp_endpoint_alloc_skb(size_t len);
 unsigned int kcp_endpoint_batch_room(void);
+struct sk_buff *kcp_endpoint_alloc_batch(unsigned int len);
+void *kcp_endpoint_batch_tail(struct sk_buff *skb);
+void kcp_endpoint_batch_put(struct sk_buff *skb, unsigned int len);
 void kcp_endpoint_set_gso(struct sk_buff *skb, unsigned int size,
 			  unsigned int segs);
 int kcp_endpoint_xmit(struct kcp_endpoint *ep, const union kcp_addr *src,

@@ -103,11 +103,67 @@ struct sk_buff *kcp_endpoint_alloc_skb(size_t len)
 }
 
 /**
+ * kcp_endpoint_alloc_batch() - an skb for datagrams that leave as one batch
+ * @len: the most they will take, at most kcp_endpoint_batch_room()
+ *
+ * Their bytes go in one page fragment from the stack's per-CPU page_frag
+ * cache, as a driver's receive buffers do: the stack cuts a batch into
+ * datagrams that point into it, where a linear skb's bytes would all be
+ * copied, and a kcp.ko receiver reads each one there. Without a fragment
+ * the skb is linear. Either way datagrams are written at
+ * kcp_endpoint_batch_tail() and added by kcp_endpoint_batch_put().
+ *
+ * Return: the skb, or NULL.
+ */
+struct sk_buff *kcp_endpoint_alloc_batch(unsigned int len)
+{
+	struct sk_buff *skb;
+	struct page *page;
+	void *buf;
+
+	buf = netdev_alloc_frag(len);
+	if (!buf)
+		return kcp_endpoint_alloc_skb(len);
+	skb = kcp_endpoint_alloc_skb(0);
+	if (!skb) {
+		skb_free_frag(buf);
+		return NULL;
+	}
+	page = virt_to_head_page(buf);
+	skb_fill_page_desc(skb, 0, page, buf - page_address(page), 0);
+	skb->truesize += SKB_DATA_ALIGN(len);
+	return skb;
+}
+
+/* Where the next datagram of a batch is written. */
+void *kcp_endpoint_batch_tail(struct sk_buff *skb)
+{
+	const skb_frag_t *frag = &skb_shinfo(skb)->frags[0];
+
+	if (!skb_shinfo(skb)->nr_frags)
+		return skb_tail_pointer(skb);
+	return skb_frag_address(frag) + skb_frag_size(frag);
+}
+
+/* The @len bytes written at kcp_endpoint_batch_tail() are a datagram. */
+void kcp_endpoint_batch_put(struct sk_buff *skb, unsigned int len)
+{
+	if (!skb_shinfo(skb)->nr_frags) {
+		skb_put(skb, len);
+		return;
+	}
+	skb_frag_size_add(&skb_shinfo(skb)->frags[0], len);
+	skb->len += len;
+	skb->data_len += len;
+}
+
+/**
  * kcp_endpoint_batch_room() - the most a batch skb should hold
  *
- * Return: the largest @len for kcp_endpoint_alloc_skb() whose allocation
- * stays within PAGE_ALLOC_COSTLY_ORDER (32 KiB with 4 KiB pages). Larger
- * orders are the ones the page allocator may fail to find under
+ * Return: the largest @len for kcp_endpoint_alloc_batch() that a page
+ * fragment of the stack's cache (32 KiB pages) or, without one, a linear
+ * skb within PAGE_ALLOC_COSTLY_ORDER (32 KiB with 4 KiB pages) can hold.
+ * Larger orders are the ones the page allocator may fail to find under
  * fragmentation, and every page is zeroed when allocated (init_on_alloc,
  * on in distribution kernels): 32 datagrams of 1400 bytes would take and
  * clear 64 KiB for 44.

@@ -147,14 +147,14 @@ static bool kcp_cookie_msg_valid(const struct kcp_hdr *hdr,
  * ECHO in front of it creates, answers at once even without data.
  */
 static void kcp_cookie_rcv(struct kcp_sock *ks, const struct sk_buff *skb,
-			   const struct kcp_hdr *hdr)
+			   const u8 *data, const struct kcp_hdr *hdr)
 {
 	struct kcp_cookie_msg msg;
 	struct sock *sk = &ks->sk;
 	u32 now = kcp_clock_ms();
 	union kcp_addr me;
 
-	memcpy(&msg, skb->data + KCP_HDR_LEN, min_t(u32, hdr->len, sizeof(msg)));
+	memcpy(&msg, data + KCP_HDR_LEN, min_t(u32, hdr->len, sizeof(msg)));
 	if (!kcp_cookie_msg_valid(hdr, &msg))
 		return;
 	ks->hs.version = msg.version;
@@ -182,44 +182,49 @@ static void kcp_cookie_rcv(struct kcp_sock *ks, const struct sk_buff *skb,
 /**
  * kcp_handshake_rcv() - the extension's segments of a session's datagram
  * @ks: the session, locked
- * @skb: the datagram, at its first segment; a leading ECHO is pulled off
+ * @skb: the datagram (for its addresses)
+ * @data: its bytes, from its first segment on
+ * @len: how many
  *
  * A COOKIE answers our HELLO; an RST may end the session; an ECHO leads a
  * client's datagrams (the session it created exists: the rest follows).
  * A client that is echoing stops once any other datagram comes from the
  * server's session. Before the COOKIE, nothing else is taken.
  *
- * Return: whether the rest of @skb is for the engine.
+ * Return: how many leading bytes were the extension's (a leading ECHO),
+ * the rest being for the engine, or -1 if nothing is.
  */
-bool kcp_handshake_rcv(struct kcp_sock *ks, struct sk_buff *skb)
+int kcp_handshake_rcv(struct kcp_sock *ks, const struct sk_buff *skb,
+		      const u8 *data, u32 len)
 {
 	bool connecting = ks->sk.sk_state == TCP_SYN_SENT;
 	struct kcp_hdr hdr;
 
 	sock_owned_by_me(&ks->sk);
-	if (kcp_hdr_decode(&hdr, skb->data, skb->len))
-		return !connecting;	/* the engine counts the error */
+	if (kcp_hdr_decode(&hdr, data, len))
+		return connecting ? -1 : 0;	/* the engine counts the error */
 	switch (hdr.cmd) {
 	case KCP_CMD_COOKIE:
 		if (connecting)
-			kcp_cookie_rcv(ks, skb, &hdr);
-		return false;
+			kcp_cookie_rcv(ks, skb, data, &hdr);
+		return -1;
 	case KCP_CMD_RST:
 		if (connecting)
-			kcp_reset_refused(ks, skb->data + KCP_HDR_LEN, hdr.len);
+			kcp_reset_refused(ks, data + KCP_HDR_LEN, hdr.len);
 		else
-			kcp_reset_rcv(ks, skb->data + KCP_HDR_LEN, hdr.len);
-		return false;
+			kcp_reset_rcv(ks, data + KCP_HDR_LEN, hdr.len);
+		return -1;
 	case KCP_CMD_ECHO:
-		__skb_pull(skb, KCP_HDR_LEN + hdr.len);
-		return !connecting && skb->len;
+		if (connecting || len == KCP_HDR_LEN + hdr.len)
+			return -1;
+		return KCP_HDR_LEN + hdr.len;
 	case KCP_CMD_HELLO:
-		return false;
+		return -1;
 	}
 	if (connecting)
-		return false;
+		return -1;
 	ks->hs.echoing = false;
-	return true;
+	return 0;
 }
 
 /**

@@ -27,7 +27,8 @@ union kcp_addr;
 #define KCP_ECHO_SIZE			(24 + 32)
 
 void kcp_handshake_connect(struct kcp_sock *ks);
-bool kcp_handshake_rcv(struct kcp_sock *ks, struct sk_buff *skb);
+int kcp_handshake_rcv(struct kcp_sock *ks, const struct sk_buff *skb,
+		      const u8 *data, u32 len);
 void kcp_handshake_check(struct kcp_sock *ks, u32 now);
 bool kcp_handshake_due(const struct kcp_sock *ks, u32 *when);
 void kcp_handshake_put_echo(const struct kcp_sock *ks, struct sk_buff *skb);

@@ -325,14 +325,37 @@ static void kcp_session_credit(struct kcp_sock *ks, u32 len)
  * active one. Atomic charges are not refused at the cgroup's limit, only
  * counted: SO_RCVBUF and the namespace's mem_max are the limits.
  */
-static void kcp_session_input(struct kcp_sock *ks, struct sk_buff *skb,
+static void kcp_session_input(struct kcp_sock *ks, const u8 *data, u32 len,
 			      u32 now)
 {
 	struct mem_cgroup *old = set_active_memcg(ks->sk.sk_memcg);
 
-	kcp_engine_input(ks->kcp, skb->data, skb->len, now,
-			 GFP_ATOMIC | __GFP_ACCOUNT);
+	kcp_engine_input(ks->kcp, data, len, now, GFP_ATOMIC | __GFP_ACCOUNT);
 	set_active_memcg(old);
+}
+
+/*
+ * A datagram's bytes in one piece. A batch kcp.ko sent (session_tx.c) is
+ * cut up by the stack without copying, each datagram a page fragment of
+ * the batch: it is read there. Anything else in pieces is made linear.
+ */
+static const u8 *kcp_session_datagram(struct sk_buff *skb)
+{
+	const struct skb_shared_info *shinfo = skb_shinfo(skb);
+	const u8 *data;
+
+	if (!skb_is_nonlinear(skb))
+		return skb->data;
+	/* (a high memory page has no lasting address: copied, as the rest) */
+	if (!skb_headlen(skb) && shinfo->nr_frags == 1 &&
+	    !skb_has_frag_list(skb) &&
+	    skb_frag_size(&shinfo->frags[0]) == skb->len &&
+	    !PageHighMem(skb_frag_page(&shinfo->frags[0]))) {
+		data = skb_frag_address_safe(&shinfo->frags[0]);
+		if (data)
+			return data;
+	}
+	return skb_linearize(skb) ? NULL : skb->data;
 }
 
 /*
@@ -344,14 +367,22 @@ static bool kcp_session_take(struct kcp_sock *ks, struct sk_buff *skb,
 			     u32 now)
 {
 	bool live = kcp_session_live(ks);
+	const u8 *data;
+	int skip;
 
 	if (live) {
 		ks->keepalive.last_rx = now;
 		ks->keepalive.probes = 0;
 		kcp_session_rcv_limit(ks);
 		kcp_session_credit(ks, skb->len);
-		if (kcp_handshake_rcv(ks, skb) && kcp_session_live(ks))
-			kcp_session_input(ks, skb, now);
+		data = kcp_session_datagram(skb);
+		skip = data ? kcp_handshake_rcv(ks, skb, data, skb->len) : -1;
+		if (!data)	/* no memory to make it linear */
+			kcp_net_count(sock_net(&ks->sk),
+				      KCP_STAT_A_DROPPED_SEGS, 1);
+		else if (skip >= 0 && kcp_session_live(ks))
+			kcp_session_input(ks, data + skip, skb->len - skip,
+					  now);
 		/* acknowledging our data proves it receives where it says */
 		live = kcp_session_live(ks);
 		if (ks->unproved && live && ks->kcp->snd_una)
@@ -372,7 +403,7 @@ static void kcp_session_process(struct kcp_sock *ks, struct sk_buff *skb)
 /**
  * kcp_session_rcv() - a datagram for this session (softirq)
  * @ks: the session, referenced by the caller
- * @skb: the datagram, UDP header pulled, linear; consumed
+ * @skb: the datagram, UDP header pulled; consumed
  */
 void kcp_session_rcv(struct kcp_sock *ks, struct sk_buff *skb)
 {

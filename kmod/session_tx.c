@@ -102,20 +102,22 @@ void *kcp_session_alloc(struct kcp_engine *kcp, size_t size, void *priv)
 		return kcp_session_alloc_echo(ks, size);
 	if (batch && ks->tx_batch_size == size &&
 	    ks->tx_batch_segs < ks->tx_batch_max)
-		return skb_tail_pointer(batch);
+		return kcp_endpoint_batch_tail(batch);
 	kcp_session_tx_flush(ks);
 	if (single) {
 		/* a second full datagram: a batch, if one can be had */
 		ks->tx_skb = NULL;
 		ks->tx_batch_max = kcp_batch_segs(size);
-		batch = kcp_endpoint_alloc_skb(ks->tx_batch_max * size);
+		batch = kcp_endpoint_alloc_batch(ks->tx_batch_max * size);
 		if (batch) {
-			skb_put_data(batch, single->data, single->len);
+			memcpy(kcp_endpoint_batch_tail(batch), single->data,
+			       single->len);
+			kcp_endpoint_batch_put(batch, single->len);
 			consume_skb(single);
 			ks->tx_batch = batch;
 			ks->tx_batch_size = size;
 			ks->tx_batch_segs = 1;
-			return skb_tail_pointer(batch);
+			return kcp_endpoint_batch_tail(batch);
 		}
 		kcp_session_xmit(ks, single);
 	}
@@ -130,8 +132,8 @@ int kcp_session_output(struct kcp_engine *kcp, const void *buf, size_t len,
 	struct kcp_sock *ks = priv;
 	struct sk_buff *skb = ks->tx_skb;
 
-	if (ks->tx_batch && buf == skb_tail_pointer(ks->tx_batch)) {
-		skb_put(ks->tx_batch, len);
+	if (ks->tx_batch && buf == kcp_endpoint_batch_tail(ks->tx_batch)) {
+		kcp_endpoint_batch_put(ks->tx_batch, len);
 		ks->tx_batch_segs++;
 		/* a short datagram ends a batch, as its last */
 		if (len != ks->tx_batch_size ||
