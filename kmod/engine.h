@@ -90,6 +90,10 @@ enum {
  *	if the acked segment was sent in a later millisecond, and with
  *	KCP_THIN_STREAM segments or more in flight a skipped segment is
  *	resent only once its ACK is overdue by a quarter round trip (RACK)
+ * @thin_dup: while fewer than KCP_THIN_STREAM segments are in flight, each
+ *	new segment leaves twice, in two datagrams, so that a thin stream's
+ *	message survives one loss without waiting for a retransmission (not
+ *	in ikcp; a stock peer takes the copy for a repeat and acknowledges it)
  * @rcv_limit: bytes of payload the receive side may hold (0: no limit);
  *	the advertised window shrinks as it fills
  */
@@ -111,6 +115,7 @@ struct kcp_config {
 	bool write_delay;
 	bool pacing;
 	bool reorder_tolerant;
+	bool thin_dup;
 	u32 rcv_limit;
 };
 
@@ -122,6 +127,7 @@ struct kcp_config {
  * @in_errors: datagrams rejected or cut short (bad header, wrong conv)
  * @out_pkts: datagrams emitted
  * @out_segs: segments emitted, of every kind
+ * @thin_dups: of those, second copies of a thin stream's data (thin_dup)
  * @out_bytes: datagram bytes emitted
  * @out_errors: segments not emitted for want of a datagram buffer
  * @retrans_timeout: retransmissions because the RTO expired
@@ -142,6 +148,7 @@ struct kcp_stats {
 	u64 in_errors;
 	u64 out_pkts;
 	u64 out_segs;
+	u64 thin_dups;
 	u64 out_bytes;
 	u64 out_errors;
 	u64 retrans_timeout;

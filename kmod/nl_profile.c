@@ -93,6 +93,7 @@ const struct nla_policy kcp_nl_profile_policy[KCP_PROFILE_A_MAX + 1] = {
 	[KCP_PROFILE_A_STOCK]		 = KCP_NL_FLAG,
 	[KCP_PROFILE_A_CONNECT_TIMEOUT]	 =
 		KCP_NL_U32_RANGE(kcp_range_connect_timeout),
+	[KCP_PROFILE_A_THIN_DUP]	 = KCP_NL_FLAG,
 };
 
 /* Every tunable a profile has: its attribute and where it lives. */
@@ -127,6 +128,7 @@ static const struct kcp_nl_tunable {
 	T(RCVBUF, rcvbuf),
 	B(STOCK, stock),
 	T(CONNECT_TIMEOUT, connect_timeout),
+	B(THIN_DUP, cfg.thin_dup),
 #undef B
 #undef T
 };

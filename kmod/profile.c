@@ -12,8 +12,6 @@
  *
  * The built-in profiles, and where each comes from (see the KCP survey in
  * the project's notes):
- *
- * Where each comes from (see the KCP survey in the project's notes):
  *   ikcp              ikcp_create()'s defaults and its timing: data,
  *                     ACKs and retransmissions at the periodic flush,
  *                     no early retransmit
@@ -22,6 +20,10 @@
  *   turbo, fastest    ikcp README's "turbo" and tokio_kcp's fastest():
  *                     fast3's settings, minimum RTO 10 ms as in ikcp's
  *                     own fast benchmark
+ *   realtime          fast3's settings, and a thin stream's new segments
+ *                     sent twice (KCP_THIN_DUP): for games and remote
+ *                     shells, whose messages are too few for ACKs to
+ *                     reveal a loss quickly
  *   lan, wan, high_latency, low_bandwidth
  *                     the predecessor project's presets, with congestion
  *                     control on: these share links with other traffic.
@@ -52,6 +54,7 @@ struct kcp_builtin {
 	bool nc;
 	u32 snd_wnd, rcv_wnd, minrto, dead_link;
 	bool ikcp_timing;	/* data and ACKs wait for the periodic flush */
+	bool thin_dup;		/* a thin stream's new segments leave twice */
 };
 
 static const struct kcp_builtin kcp_builtins[] = {
@@ -63,6 +66,7 @@ static const struct kcp_builtin kcp_builtins[] = {
 	{ "fast3",	  1, 10,  2, true,   512,  512,  30, 20 },
 	{ "turbo",	  1, 10,  2, true,  1024, 1024,  10, 20 },
 	{ "fastest",	  1, 10,  2, true,  1024, 1024,  10, 20 },
+	{ "realtime",	  1, 10,  2, true,   512,  512,  30, 20, false, true },
 	{ "lan",	  1, 10,  2, false, 1024, 1024,  30, 20 },
 	{ "wan",	  1, 20,  2, false,  512,  512,  30, 30 },
 	{ "high_latency", 0, 40,  2, false, 2048, 2048, 200, 50 },
@@ -96,6 +100,7 @@ static void kcp_builtin_fill(const struct kcp_builtin *b, struct kcp_profile *p)
 	p->cfg.early_retransmit = !b->ikcp_timing;
 	p->cfg.pacing = !b->ikcp_timing;
 	p->cfg.reorder_tolerant = !b->ikcp_timing;
+	p->cfg.thin_dup = b->thin_dup;
 	p->keepidle = KCP_KEEPIDLE_DEFAULT;
 	p->keepintvl = KCP_KEEPINTVL_DEFAULT;
 	p->keepcnt = KCP_KEEPCNT_DEFAULT;

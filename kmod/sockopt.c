@@ -39,6 +39,7 @@ static const struct {
 	{ KCP_WRITE_DELAY, offsetof(struct kcp_config, write_delay), true },
 	{ KCP_PACING, offsetof(struct kcp_config, pacing), true },
 	{ KCP_ACK_DELAY, offsetof(struct kcp_config, ack_delay), false },
+	{ KCP_THIN_DUP, offsetof(struct kcp_config, thin_dup), true },
 };
 
 static int kcp_int_opt(int optname, bool *is_bool, size_t *offset)
@@ -363,6 +364,7 @@ void kcp_sock_fill_info(struct kcp_sock *ks, struct kcp_info *info)
 	info->kcpi_repeat_segs = kcp->stats.repeat_segs;
 	info->kcpi_dropped_segs = kcp->stats.dropped_segs;
 	info->kcpi_backlog_drops = READ_ONCE(ks->backlog_drops);
+	info->kcpi_thin_dups = kcp->stats.thin_dups;
 }
 
 /**

@@ -11,7 +11,8 @@
 #   guest.sh KEY=VALUE...
 #     parts="latency bulk scale"
 #     latency: rounds=500 lat_losses="0 1 5 10 20" delay=25ms
-#              lat_impls="kcpko-kcpgo kcpko-fast3 kcpko-wan kcpko-default kcpgo tcp"
+#              lat_impls="kcpko-kcpgo kcpko-fast3 kcpko-realtime kcpko-wan
+#                         kcpko-default kcpgo tcp"
 #     bulk:    bytes=67108864 windows="128 1024 8192" bulk_losses="0 1" bulk_delay=1ms
 #              bulk_impls="kcpko kcpgo tcp udp"
 #     scale:   sessions=10000 idle=10 go_sessions=2000
@@ -29,7 +30,7 @@ trap topology_down EXIT
 
 parts="latency bulk scale"
 rounds=500 lat_losses="0 1 5 10 20" delay=25ms
-lat_impls="kcpko-kcpgo kcpko-fast3 kcpko-wan kcpko-default kcpgo tcp"
+lat_impls="kcpko-kcpgo kcpko-fast3 kcpko-realtime kcpko-wan kcpko-default kcpgo tcp"
 bytes=67108864 windows="128 1024 8192" bulk_losses="0 1" bulk_delay=1ms
 bulk_impls="kcpko kcpgo tcp udp"
 sessions=10000 idle=10 go_sessions=2000

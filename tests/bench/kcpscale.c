@@ -26,7 +26,10 @@
  * Prints one JSON line. Kernel memory is /proc/meminfo's Slab: "per pair"
  * is (phase 3 - phase 0) / SESSIONS, both ends of every session being in
  * this kernel; "listener side" is (phase 3 - phase 1) / SESSIONS (for KCP
- * the accepted sessions, for TCP both ends' connection state). Timer
+ * the accepted sessions, for TCP both ends' connection state). "Beyond
+ * the socket" splits that: less the socket objects ("KCP" or "TCP" slab
+ * objects) and the VFS objects any socket has (/proc/slabinfo), plus the
+ * per-CPU memory added (/proc/meminfo Percpu), per session. Timer
  * wakeups are local timer interrupts (/proc/interrupts LOC), and beside
  * them the HRTIMER softirqs (/proc/softirqs), where soft hrtimers like
  * kcp.ko's session timers expire. (Counting trace events instead means
@@ -110,6 +113,74 @@ static long slab_kb(void)
 			break;
 	fclose(f);
 	return kb;
+}
+
+/* /proc/meminfo's Percpu, in kB: a dst_cache lives there. */
+static long percpu_kb(void)
+{
+	char line[256];
+	long kb = 0;
+	FILE *f = fopen("/proc/meminfo", "re");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Percpu: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+/*
+ * Bytes held by the caches every socket of any family fills, whatever its
+ * protocol: its inode (struct socket inside), file, dentry and their LSM
+ * blobs. From /proc/slabinfo: active objects x object size.
+ */
+static long long vfs_bytes(void)
+{
+	static const char *const caches[] = {
+		"sock_inode_cache", "filp", "dentry", "lsm_inode_cache",
+		"lsm_file_cache",
+	};
+	char line[512], name[64];
+	long long sum = 0;
+	long active, total, size;
+	FILE *f = fopen("/proc/slabinfo", "re");
+	size_t i;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%63s %ld %ld %ld", name, &active, &total,
+			   &size) != 4)
+			continue;
+		for (i = 0; i < sizeof(caches) / sizeof(caches[0]); i++)
+			if (!strcmp(name, caches[i]))
+				sum += (long long)active * size;
+	}
+	fclose(f);
+	return sum;
+}
+
+/*
+ * What one socket object of the protocol takes in its slab cache, padding
+ * included ("KCP" or "TCP"; caches merged with another report the shared
+ * size, which is what each object really takes).
+ */
+static long sock_object_bytes(const char *cache)
+{
+	char path[128];
+	long size = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/kernel/slab/%s/slab_size", cache);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld", &size) != 1)
+		size = -1;
+	fclose(f);
+	return size;
 }
 
 /* The sum over CPUs of the row of /proc/interrupts or /proc/softirqs
@@ -357,8 +428,9 @@ int main(int argc, char **argv)
 	struct scale s = { .n = 10000, .idle = 10, .port = 7000 };
 	struct rlimit rl;
 	struct wakeups w0, w1;
-	long slab0, slab1, slab3;
-	double est, t_ack;
+	long slab0, slab1, slab3, pcpu0, pcpu3, sock_size;
+	long long vfs0, vfs3;
+	double est, t_ack, beyond;
 	bool acked;
 	int i;
 
@@ -382,6 +454,8 @@ int main(int argc, char **argv)
 	sleep(1);
 	count_wakeups(&s, &w0);
 	slab0 = slab_kb();
+	pcpu0 = percpu_kb();
+	vfs0 = vfs_bytes();
 	setup(&s);
 	slab1 = slab_kb();
 	est = establish(&s);
@@ -394,12 +468,26 @@ int main(int argc, char **argv)
 	t_ack = now() - t_ack;
 	sleep(1);
 	slab3 = slab_kb();
+	pcpu3 = percpu_kb();
+	vfs3 = vfs_bytes();
+	sock_size = sock_object_bytes(s.tcp ? "TCP" : "KCP");
+	/*
+	 * Beyond the socket: everything both ends added (slab and per-CPU),
+	 * less each end's socket object and the VFS objects every socket
+	 * has, per session (one end). For kcp.ko: the engine, its route
+	 * cache, the table entries; for TCP: what its connections hold
+	 * outside struct tcp_sock.
+	 */
+	beyond = ((slab3 - slab0 + pcpu3 - pcpu0) * 1024.0 - (vfs3 - vfs0) -
+		  2.0 * sock_size * s.n) / (2.0 * s.n);
 	count_wakeups(&s, &w1);
 	printf("{\"type\":\"scale\",\"transport\":\"%s\",\"profile\":\"%s\","
 	       "\"stock\":%s,\"sessions\":%d,\"establish_s\":%.3f,\"sessions_per_s\":%.0f,"
 	       "\"all_acked\":%s,\"ack_wait_s\":%.3f,"
 	       "\"slab_kb\":[%ld,%ld,%ld],\"bytes_per_pair\":%.0f,"
-	       "\"bytes_listener_side\":%.0f,\"idle_s\":%.1f,"
+	       "\"bytes_listener_side\":%.0f,\"percpu_bytes_per_pair\":%.0f,"
+	       "\"vfs_bytes_per_pair\":%.0f,\"sock_object_bytes\":%ld,"
+	       "\"beyond_socket_bytes_per_session\":%.0f,\"idle_s\":%.1f,"
 	       "\"wakeups_baseline_per_s\":%.1f,\"wakeups_idle_per_s\":%.1f,"
 	       "\"wakeups_added_per_s\":%.1f,\"hrtimer_softirqs_baseline_per_s\":%.1f,"
 	       "\"hrtimer_softirqs_idle_per_s\":%.1f,"
@@ -407,7 +495,9 @@ int main(int argc, char **argv)
 	       s.tcp ? "tcp" : "kcp", s.tcp ? "" : s.profile ? s.profile : "default",
 	       s.stock ? "true" : "false", s.n, est, s.n / est, acked ? "true" : "false", t_ack,
 	       slab0, slab1, slab3, (slab3 - slab0) * 1024.0 / s.n,
-	       (slab3 - slab1) * 1024.0 / s.n, s.idle, w0.per_s, w1.per_s,
+	       (slab3 - slab1) * 1024.0 / s.n,
+	       (pcpu3 - pcpu0) * 1024.0 / s.n, (double)(vfs3 - vfs0) / s.n,
+	       sock_size, beyond, s.idle, w0.per_s, w1.per_s,
 	       w1.per_s - w0.per_s, w0.hrtimer_per_s, w1.hrtimer_per_s,
 	       w0.cpus_busy, w1.cpus_busy);
 	fflush(stdout);

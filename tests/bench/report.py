@@ -21,6 +21,7 @@ import sys
 IMPL_NAMES = {
     "kcpko-kcpgo": "kcp.ko, kcp-go's parameters",
     "kcpko-fast3": "kcp.ko, profile fast3",
+    "kcpko-realtime": "kcp.ko, profile realtime",
     "kcpko-wan": "kcp.ko, profile wan",
     "kcpko-default": "kcp.ko, profile default",
     "kcpko": "kcp.ko",
@@ -173,6 +174,15 @@ def latency(cases, out, md, heads, data):
                        "set key bottom right\nset yrange [0:1]\nplot %s\n"
                        % (png, loss, plot), os.path.join(out, "plots")):
                 md.append("![RTT CDF at %s%% loss](%s)\n" % (loss, png))
+        fast = pick(cases, "latency", "kcpko-realtime", loss)
+        tcp = pick(cases, "latency", "tcp", loss)
+        if fast and tcp and loss in (5, 10, 20):
+            heads.append(
+                "latency, %s%% loss, profile realtime: avg %.0f ms, p99 %.0f ms = "
+                "%s / %s of TCP's" % (
+                    loss, fast["rtt_ms"]["avg"], fast["rtt_ms"]["p99"],
+                    fx(ratio(fast["rtt_ms"]["avg"], tcp["rtt_ms"]["avg"])),
+                    fx(ratio(fast["rtt_ms"]["p99"], tcp["rtt_ms"]["p99"]))))
         if ref:
             for other in ("tcp", "kcpgo"):
                 r = pick(cases, "latency", other, loss)
@@ -334,7 +344,11 @@ def scale(cases, md, heads, data):
               "before the sessions existed, and HRTIMER softirqs per second "
               "(/proc/softirqs), where soft hrtimers such as kcp.ko's session "
               "timers expire. CPUs busy: the whole guest's busy time per second "
-              "over the same period (/proc/stat; 2 would be both vCPUs).\n")
+              "over the same period (/proc/stat; 2 would be both vCPUs). "
+              "Beyond the socket: the slab and per-CPU memory both ends added, "
+              "less each end's socket object (its slab cache's object size: "
+              "struct kcp_sock or struct tcp_sock) and the inode, file, dentry "
+              "and LSM objects any socket has (/proc/slabinfo), per session.\n")
     md.append("kcp-go (tests/bench/kcpgo_perf --scale-listen/--scale-dial, nodelay "
               "1, interval 10, resend 2, nc 1, one UDP socket per dialed session as "
               "kcp-go dials) runs fewer sessions: under TCG its timers alone keep "
@@ -357,6 +371,21 @@ def scale(cases, md, heads, data):
             fmt(r.get("hrtimer_softirqs_baseline_per_s")),
             fmt(r.get("cpus_busy_idle"), 3), fmt(r.get("cpus_busy_baseline"), 3)))
     md.append("")
+    split = [(label, r) for label, r in (("kcp.ko", kcp), ("TCP", tcp))
+             if r and r.get("beyond_socket_bytes_per_session") is not None]
+    if split:
+        md.append("Where a pair's kernel memory goes, in bytes:\n")
+        md.append("| implementation | per pair | VFS objects (inode, file, dentry, "
+                  "LSM) | socket objects (2 x) | per-CPU | beyond the socket, "
+                  "per session |")
+        md.append("|---|---|---|---|---|---|")
+        for label, r in split:
+            md.append("| %s | %.0f | %.0f | %d | %.0f | %.0f |" % (
+                label, r["bytes_per_pair"] + r["percpu_bytes_per_pair"],
+                r["vfs_bytes_per_pair"], 2 * r["sock_object_bytes"],
+                r["percpu_bytes_per_pair"],
+                r["beyond_socket_bytes_per_session"]))
+        md.append("")
     data["scale"] = {"kcp": kcp, "tcp": tcp, "kcp-go": go}
     if kcp and tcp:
         md.append("kcp.ko ÷ TCP: establish rate %s, kernel memory per pair %s.\n" % (
@@ -370,6 +399,16 @@ def scale(cases, md, heads, data):
                       fx(ratio(kcp["bytes_per_pair"], go_mem)),
                       fx(ratio(kcp.get("cpus_busy_idle", 0) / kcp["sessions"],
                                go["cpus_busy_idle"] / go["sessions"]))))
+    if kcp and kcp.get("beyond_socket_bytes_per_session") is not None:
+        heads.append(
+            "scale: beyond the socket, %.2f KiB per idle kcp.ko session "
+            "(%d-byte socket object; TCP: %s KiB beyond a %s-byte one)"
+            % (kcp["beyond_socket_bytes_per_session"] / 1024,
+               kcp["sock_object_bytes"],
+               fmt(tcp["beyond_socket_bytes_per_session"] / 1024
+                   if tcp and tcp.get("beyond_socket_bytes_per_session")
+                   is not None else None, 2),
+               tcp["sock_object_bytes"] if tcp else "?"))
     if kcp:
         heads.append(
             "scale: %d idle kcp.ko sessions: established at %.0f/s (%s TCP's), "

@@ -19,6 +19,7 @@ struct capture {
 	u32 count;
 	u32 times[64];		/* when a PUSH of sn 0 went out */
 	u32 cmds[4];
+	u32 dgrams;
 	u8 last[KCP_MTU_DEFAULT];
 	u32 last_len;
 };
@@ -31,6 +32,7 @@ static int capture_output(struct kcp_engine *kcp, const void *buf, size_t len,
 	struct kcp_hdr hdr;
 	size_t left = len;
 
+	cap->dgrams++;
 	while (!kcp_hdr_decode(&hdr, p, left)) {
 		cap->cmds[hdr.cmd - KCP_CMD_PUSH]++;
 		if (hdr.cmd == KCP_CMD_PUSH && hdr.sn == 0 &&
@@ -182,6 +184,47 @@ static void recovery_fast_ends_backoff(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, seg->rto, kcp->rx_rto);
 	KUNIT_EXPECT_EQ(test, seg->resendts, 50 + kcp->rx_rto);
 	manual_destroy(m);
+}
+
+/*
+ * thin_dup: a lone message leaves twice, in two datagrams; a burst of
+ * eight (not a thin stream) once each; without thin_dup, once.
+ */
+static void recovery_thin_dup(struct kunit *test)
+{
+	struct kcp_config cfg;
+	struct kcp_engine *kcp;
+	struct capture *cap;
+	bool dup;
+	int i;
+
+	for (dup = false; ; dup = true) {
+		cap = kunit_kzalloc(test, sizeof(*cap), GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, cap);
+		kcp_config_init(&cfg);
+		cfg.nc = true;
+		cfg.thin_dup = dup;
+		kcp = kcp_engine_create(1, &cfg, capture_output, cap,
+					GFP_KERNEL);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(kcp));
+		kcp_engine_update(kcp, 0);
+		KUNIT_ASSERT_EQ(test, kcp_engine_send_buf(kcp, "x", 1,
+							  GFP_KERNEL), 1);
+		kcp_engine_flush(kcp);
+		KUNIT_EXPECT_EQ(test, cap->count, dup ? 2u : 1u);
+		KUNIT_EXPECT_EQ(test, cap->dgrams, dup ? 2u : 1u);
+		KUNIT_EXPECT_EQ(test, kcp->stats.thin_dups, dup ? 1ull : 0ull);
+
+		for (i = 0; i < 8; i++)
+			KUNIT_ASSERT_EQ(test, kcp_engine_send_buf(kcp, "y", 1,
+								  GFP_KERNEL), 1);
+		kcp_engine_flush(kcp);
+		KUNIT_EXPECT_EQ(test, cap->cmds[0], dup ? 2u + 8 : 1u + 8);
+		KUNIT_EXPECT_EQ(test, kcp->stats.thin_dups, dup ? 1ull : 0ull);
+		kcp_engine_destroy(kcp);
+		if (dup)
+			break;
+	}
 }
 
 /* Two skips do not reach resend=3, and fastlimit stops a second resend. */
@@ -447,6 +490,7 @@ static struct kunit_case recovery_test_cases[] = {
 	KUNIT_CASE_PARAM(recovery_rto_backoff, backoff_gen_params),
 	KUNIT_CASE(recovery_fast_retransmit),
 	KUNIT_CASE(recovery_fast_ends_backoff),
+	KUNIT_CASE(recovery_thin_dup),
 	KUNIT_CASE(recovery_fast_retransmit_limits),
 	KUNIT_CASE(recovery_early_retransmit),
 	KUNIT_CASE(recovery_congestion_window),

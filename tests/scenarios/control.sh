@@ -92,7 +92,7 @@ ok "info: version $(get $T/info version), family $(get $T/info family), text, JS
 # ---- built-in profiles --------------------------------------------------
 json $T/profiles profile
 builtin=$(grep -c '^[0-9]*\.builtin=true$' $T/profiles)
-[ "$builtin" = 12 ] || fail "profile list: $builtin built-in profiles, expected 12"
+[ "$builtin" = 13 ] || fail "profile list: $builtin built-in profiles, expected 13"
 [ "$(get $T/profiles 0.name)" = default ] && [ "$(get $T/profiles 0.default)" = true ] ||
 	fail "profile list: the first is not the default 'default'"
 kcpctl profile | grep -q '^\* default' || fail "profile list: no '*' on the default"
@@ -101,7 +101,11 @@ json $T/fast3 profile show fast3
 	[ "$(get $T/fast3 nc)" = true ] && [ "$(get $T/fast3 keepcnt)" = 6 ] ||
 	fail "profile show fast3: $(cat $T/fast3)"
 kcpctl profile show fast3 | grep -q 'interval  *10 ms' || fail "profile show: text"
-ok "profile list and show: 12 built-in, fast3 as its definition"
+json $T/realtime profile show realtime
+[ "$(get $T/realtime thin_dup)" = true ] && [ "$(get $T/fast3 thin_dup)" != true ] &&
+	[ "$(get $T/realtime interval)" = 10 ] ||
+	fail "profile show realtime: thin_dup, fast3's timing: $(cat $T/realtime)"
+ok "profile list and show: 13 built-in, fast3 as its definition, realtime's thin_dup"
 
 # ---- a profile of our own, made the default -----------------------------
 kcpctl profile set sat from high_latency interval 20 sndwnd 512

@@ -116,6 +116,7 @@ static void options(void)
 		{ KCP_EARLY_RETRANSMIT, -1, 0, 1, 2 },
 		{ KCP_STOCK, -1, 0, 1, 2 },
 		{ KCP_CONNECT_TIMEOUT, 99, 100, 600000, 600001 },
+		{ KCP_THIN_DUP, -1, 0, 1, 2 },
 	};
 	int fd = sock_of(SOCK_STREAM), v, before;
 	char name[KCP_PROFILE_NAME_MAX];
@@ -164,10 +165,11 @@ static void options(void)
 	len = sizeof(name);
 	EXPECT(!getsockopt(fd, SOL_KCP, KCP_PROFILE, name, &len) &&
 	       !strcmp(name, "fast3") && len == 6);
-	for (i = 0; i < 11; i++) {
+	for (i = 0; i < 12; i++) {
 		static const char *const names[] = {
 			"default", "ikcp", "normal", "fast", "fast2", "turbo",
 			"fastest", "lan", "wan", "high_latency", "low_bandwidth",
+			"realtime",
 		};
 		EXPECT(!setsockopt(fd, SOL_KCP, KCP_PROFILE, names[i],
 				   strlen(names[i]) + 1));
@@ -706,6 +708,48 @@ static void system_policy(void)
 	close(fd);
 }
 
+static struct kcp_info info_of(int fd)
+{
+	struct kcp_info info;
+	socklen_t len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	EXPECT(!getsockopt(fd, SOL_KCP, KCP_INFO, &info, &len));
+	return info;
+}
+
+/*
+ * The realtime profile (KCP_THIN_DUP): a lone message leaves twice, the
+ * receiver delivers it once and counts the copy as a repeat; 64 KiB
+ * written at once are not doubled.
+ */
+static void thin_dup(void)
+{
+	struct pair p = connect_pair(SOCK_STREAM, 0);
+	static char big[65536];
+	char buf[64];
+	size_t got = 0;
+	ssize_t n;
+	int i;
+
+	EXPECT(!setsockopt(p.client, SOL_KCP, KCP_PROFILE, "realtime", 9));
+	EXPECT(get_int(p.client, KCP_THIN_DUP) == 1 && get_int(p.server, KCP_THIN_DUP) == 0);
+	EXPECT(send(p.client, "ping", 4, 0) == 4);
+	EXPECT(recv(p.server, buf, sizeof(buf), 0) == 4 && !memcmp(buf, "ping", 4));
+	for (i = 0; i < 100 && !info_of(p.server).kcpi_repeat_segs; i++)
+		usleep(10000);
+	EXPECT(info_of(p.client).kcpi_thin_dups == 1);
+	EXPECT(info_of(p.server).kcpi_repeat_segs == 1);
+	EXPECT_ERRNO(recv(p.server, buf, sizeof(buf), MSG_DONTWAIT), EAGAIN);
+
+	EXPECT(send(p.client, big, sizeof(big), 0) == sizeof(big));
+	while (got < sizeof(big) && (n = recv(p.server, big, sizeof(big), 0)) > 0)
+		got += n;
+	EXPECT(got == sizeof(big));
+	EXPECT(info_of(p.client).kcpi_thin_dups <= 4);	/* 47 segments */
+	close_pair(&p);
+}
+
 static const struct test_case cases[] = {
 	{ "socket_types", socket_types },
 	{ "bad_addresses", bad_addresses },
@@ -721,6 +765,7 @@ static const struct test_case cases[] = {
 	{ "refused", refused },
 	{ "system_policy", system_policy },
 	{ "wakeups", wakeups },
+	{ "thin_dup", thin_dup },
 };
 
 int main(int argc, char **argv)

@@ -56,6 +56,7 @@ static const struct {
 	{ "rcvbuf", KCP_PROFILE_A_RCVBUF, 0, 1073741823 },
 	{ "stock", KCP_PROFILE_A_STOCK, 0, 1 },
 	{ "connect_timeout", KCP_PROFILE_A_CONNECT_TIMEOUT, 100, 600000 },
+	{ "thin_dup", KCP_PROFILE_A_THIN_DUP, 0, 1 },
 };
 
 static const struct {

@@ -68,7 +68,7 @@ static void usage(FILE *out)
 		"  -N  exit once BYTES have been received\n"
 		"  -c  conversation id to connect with (default: chosen by the kernel)\n"
 		"  -p  a built-in profile: default ikcp normal fast fast2 fast3 turbo\n"
-		"      fastest lan wan high_latency low_bandwidth\n"
+		"      fastest realtime lan wan high_latency low_bandwidth\n"
 		"  -t  use TCP instead, for comparison (same options, same output)\n"
 		"  -w  with -l: give up if no peer arrives within SECONDS\n"
 		"  -m  SO_MARK for the datagrams (policy routing, firewall marks)\n"

@@ -96,7 +96,7 @@ static void usage(FILE *out)
 		"      --timeout SECONDS give up on a silent peer (default 30)\n"
 		"TUNABLES (KCP, this end only; see <linux/kcp.h>):\n"
 		"      --profile NAME    default ikcp normal fast fast2 fast3 turbo fastest\n"
-		"                        lan wan high_latency low_bandwidth\n"
+		"                        realtime lan wan high_latency low_bandwidth\n"
 		"      --nodelay 0-2 --interval MS --resend N --nc 0|1 --sndwnd N\n"
 		"      --rcvwnd N --mtu BYTES --minrto MS --ack-nodelay 0|1\n"
 		"                        applied after --profile, overriding it\n");

@@ -47,6 +47,8 @@ static const struct kcp_key profile_keys[] = {
 	/* connect() dials a stock KCP server: no handshake, FIN or reset */
 	{ "stock",		KCP_KEY_BOOL, KCP_PROFILE_A_STOCK, 0, 1, NULL, false },
 	{ "connect_timeout",	KCP_KEY_U32, KCP_PROFILE_A_CONNECT_TIMEOUT, 100, 600000, "ms", false },
+	/* a thin stream's new segments leave twice */
+	{ "thin_dup",		KCP_KEY_BOOL, KCP_PROFILE_A_THIN_DUP, 0, 1, NULL, false },
 };
 
 static const struct kcp_key setting_keys[] = {

@@ -169,6 +169,13 @@ struct sockaddr_kcp {
  *                      in one burst (bursts of 16 segments at most, or two
  *                      milliseconds' worth), so that a receiver's socket
  *                      buffer is not overrun
+ *   KCP_THIN_DUP       0 or 1 (default 0; 1 in the "realtime" profile):
+ *                      while fewer than 4 segments are in flight, send
+ *                      each new segment twice, in two datagrams, so that a
+ *                      thin stream's message (a game's, a shell's)
+ *                      survives one loss without waiting for a resend;
+ *                      bulk transfers are not doubled. The peer, stock or
+ *                      not, takes the copy for a repeat
  *   KCP_PROFILE        a NUL-terminated name (set) of a profile that sets
  *                      the tunables above, keepalive and the buffer sizes
  *                      at once: a built-in one (all but "ikcp" send at
@@ -225,6 +232,7 @@ enum {
 	KCP_KEEPCNT,
 	KCP_STOCK,
 	KCP_CONNECT_TIMEOUT,
+	KCP_THIN_DUP,
 };
 
 /**
@@ -284,6 +292,7 @@ struct kcp_info {
 	/* the extension's version the peer speaks; 0: a stock peer */
 	__u32	kcpi_ext_version;
 	__u32	kcpi_pad3;
+	__u64	kcpi_thin_dups;		/* second copies sent (KCP_THIN_DUP) */
 };
 
 /*

@@ -164,6 +164,7 @@ enum kcp_profile_attr {
 	KCP_PROFILE_A_RCVBUF,		/* SO_RCVBUF in bytes; 0: sized from RCVWND */
 	KCP_PROFILE_A_STOCK,		/* KCP_STOCK, flag */
 	KCP_PROFILE_A_CONNECT_TIMEOUT,	/* KCP_CONNECT_TIMEOUT, ms */
+	KCP_PROFILE_A_THIN_DUP,		/* KCP_THIN_DUP, flag */
 	__KCP_PROFILE_A_MAX
 };
 
