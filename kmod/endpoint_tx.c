@@ -82,6 +82,10 @@ static int kcp_xmit6(struct kcp_endpoint *ep, const union kcp_addr *src,
 	return 0;
 }
 
+/* Room for the IP (either family) and UDP headers the stack pushes. */
+#define KCP_TX_HEADROOM	(MAX_HEADER + sizeof(struct ipv6hdr) + \
+			 sizeof(struct udphdr))
+
 /**
  * kcp_endpoint_alloc_skb() - an skb to build one datagram in
  * @len: the most the datagram will hold
@@ -89,9 +93,6 @@ static int kcp_xmit6(struct kcp_endpoint *ep, const union kcp_addr *src,
  * Return: an empty skb with room for the IP and UDP headers in front and
  * @len bytes at skb->data, or NULL.
  */
-#define KCP_TX_HEADROOM	(MAX_HEADER + sizeof(struct ipv6hdr) + \
-			 sizeof(struct udphdr))
-
 struct sk_buff *kcp_endpoint_alloc_skb(size_t len)
 {
 	struct sk_buff *skb;
@@ -176,7 +177,7 @@ unsigned int kcp_endpoint_batch_room(void)
 
 /**
  * kcp_endpoint_set_gso() - make @skb a batch of @segs datagrams (UDP GSO)
- * @skb: from kcp_endpoint_alloc_skb(), holding the datagrams back to back
+ * @skb: from kcp_endpoint_alloc_batch(), holding the datagrams back to back
  * @size: bytes of each datagram but the last, which may be shorter
  * @segs: how many there are
  */

@@ -262,8 +262,9 @@ void kcp_session_halt(struct kcp_sock *ks, int err)
 }
 
 /**
- * kcp_session_kick() - a syscall changed the engine: flush what is due,
- * update poll state and the timer. Socket lock held.
+ * kcp_session_kick() - a syscall changed the engine, or its timer fired:
+ * flush what is due, update poll state and the timer. Socket lock held
+ * (or bh_lock_sock() in the timer).
  * @ks: the session
  */
 void kcp_session_kick(struct kcp_sock *ks)
@@ -444,16 +445,6 @@ int kcp_session_backlog_rcv(struct sock *sk, struct sk_buff *skb)
 	return 0;
 }
 
-static void kcp_session_tick(struct kcp_sock *ks)
-{
-	ktime_t t = ktime_get();
-
-	if (!kcp_session_live(ks))
-		return;
-	kcp_session_update(ks, t);
-	kcp_session_after(ks, t);
-}
-
 static enum hrtimer_restart kcp_session_timer(struct hrtimer *timer)
 {
 	struct kcp_sock *ks = container_of(timer, struct kcp_sock, timer);
@@ -461,7 +452,7 @@ static enum hrtimer_restart kcp_session_timer(struct hrtimer *timer)
 
 	bh_lock_sock(sk);
 	if (!sock_owned_by_user(sk))
-		kcp_session_tick(ks);
+		kcp_session_kick(ks);
 	else if (!test_and_set_bit(KCP_DEFER_TIMER, &ks->flags))
 		sock_hold(sk);		/* dropped by release_cb */
 	bh_unlock_sock(sk);
@@ -482,7 +473,7 @@ void kcp_session_release_cb(struct sock *sk)
 	if (test_and_clear_bit(KCP_DEFER_REFUSED, &ks->flags))
 		kcp_session_refused_locked(ks);
 	if (test_and_clear_bit(KCP_DEFER_TIMER, &ks->flags)) {
-		kcp_session_tick(ks);
+		kcp_session_kick(ks);
 		__sock_put(sk);
 	}
 	if (test_bit(KCP_DEFER_AFTER, &ks->flags) && kcp_session_live(ks))
