@@ -100,7 +100,8 @@ static double busy_s(void)
 	       sysconf(_SC_CLK_TCK);
 }
 
-static long slab_kb(void)
+/* A line of /proc/meminfo in kB ("Slab: %ld kB"), or -1. */
+static long meminfo_kb(const char *format)
 {
 	char line[256];
 	long kb = -1;
@@ -109,26 +110,21 @@ static long slab_kb(void)
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "Slab: %ld kB", &kb) == 1)
+		if (sscanf(line, format, &kb) == 1)
 			break;
 	fclose(f);
 	return kb;
 }
 
-/* /proc/meminfo's Percpu, in kB: a dst_cache lives there. */
+static long slab_kb(void)
+{
+	return meminfo_kb("Slab: %ld kB");
+}
+
+/* Per-CPU memory, where a dst_cache lives. */
 static long percpu_kb(void)
 {
-	char line[256];
-	long kb = 0;
-	FILE *f = fopen("/proc/meminfo", "re");
-
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "Percpu: %ld kB", &kb) == 1)
-			break;
-	fclose(f);
-	return kb;
+	return meminfo_kb("Percpu: %ld kB");
 }
 
 /*

@@ -708,16 +708,6 @@ static void system_policy(void)
 	close(fd);
 }
 
-static struct kcp_info info_of(int fd)
-{
-	struct kcp_info info;
-	socklen_t len = sizeof(info);
-
-	memset(&info, 0, sizeof(info));
-	EXPECT(!getsockopt(fd, SOL_KCP, KCP_INFO, &info, &len));
-	return info;
-}
-
 /*
  * The realtime profile (KCP_THIN_DUP): a lone message leaves twice, the
  * receiver delivers it once and counts the copy as a repeat; 64 KiB

@@ -44,15 +44,6 @@ static uint64_t stat_of(int attr)
 	return st.value[attr];
 }
 
-static struct kcp_info info_of(int fd)
-{
-	struct kcp_info info = { 0 };
-	socklen_t len = sizeof(info);
-
-	EXPECT(!getsockopt(fd, SOL_KCP, KCP_INFO, &info, &len));
-	return info;
-}
-
 static int listener_on(int port)
 {
 	struct sockaddr_kcp a = addr4("127.0.0.1", port, 0);

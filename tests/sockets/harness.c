@@ -127,6 +127,16 @@ void set_linger(int fd, int on, int secs)
 	EXPECT(!setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l)));
 }
 
+/* KCP_INFO of @fd (zeroes if it fails, which fails the case). */
+struct kcp_info info_of(int fd)
+{
+	struct kcp_info info = { 0 };
+	socklen_t len = sizeof(info);
+
+	EXPECT(!getsockopt(fd, SOL_KCP, KCP_INFO, &info, &len));
+	return info;
+}
+
 double now_s(void)
 {
 	struct timespec t;

@@ -50,6 +50,7 @@ struct pair connect_pair(int type, uint32_t conv);
 struct pair connect_stock_pair(int type, uint32_t conv);
 void set_int(int fd, int level, int opt, int val);
 void set_linger(int fd, int on, int secs);
+struct kcp_info info_of(int fd);
 void close_pair(struct pair *p);
 double now_s(void);
 long slab_kib(void);

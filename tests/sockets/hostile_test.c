@@ -64,16 +64,6 @@ static void send_seg(int fd, const struct sockaddr_in *to, int cmd, int frg,
 	sendto(fd, buf, 24 + len, 0, (const struct sockaddr *)to, sizeof(*to));
 }
 
-static struct kcp_info info_of(int fd)
-{
-	struct kcp_info i;
-	socklen_t len = sizeof(i);
-
-	memset(&i, 0, sizeof(i));
-	EXPECT(!getsockopt(fd, SOL_KCP, KCP_INFO, &i, &len));
-	return i;
-}
-
 /*
  * A listener, and a session the fake peer opens on it with a first PUSH
  * of one byte (as a stock client does), accepted into *@server.
