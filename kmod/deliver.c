@@ -47,7 +47,7 @@ static void kcp_rcv_free(struct kcp_engine *kcp, struct kcp_seg *seg)
 	kcp->nrcv_que--;
 	kcp->rcv_mem -= kcp_seg_mem(seg);
 	kcp->rcv_ready -= seg->len - seg->head;
-	kfree(seg);
+	kcp_seg_free(seg);
 }
 
 static ssize_t kcp_recv_stream(struct kcp_engine *kcp, size_t len,

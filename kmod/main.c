@@ -10,15 +10,19 @@
 #include "endpoint.h"
 #include "net.h"
 #include "netlink.h"
+#include "segment.h"
 #include "version.h"
 
 static int __init kcp_init(void)
 {
 	int err;
 
-	err = kcp_net_init();
+	err = kcp_seg_cache_init();
 	if (err)
 		return err;
+	err = kcp_net_init();
+	if (err)
+		goto err_seg;
 	err = kcp_endpoints_init();
 	if (err)
 		goto err_net;
@@ -38,6 +42,8 @@ err_endpoints:
 	kcp_endpoints_exit();
 err_net:
 	kcp_net_exit();
+err_seg:
+	kcp_seg_cache_exit();
 	return err;
 }
 
@@ -48,6 +54,7 @@ static void __exit kcp_exit(void)
 	kcp_nl_exit();
 	kcp_endpoints_exit();
 	kcp_net_exit();
+	kcp_seg_cache_exit();
 	pr_info("KCP unloaded\n");
 }
 

@@ -85,7 +85,7 @@ static void kcp_snd_free(struct kcp_engine *kcp, struct kcp_seg *seg)
 	kcp->nsnd_buf--;
 	kcp->snd_mem -= kcp_seg_mem(seg);
 	kcp->snd_bytes -= seg->len;
-	kfree(seg);
+	kcp_seg_free(seg);
 	if (!kcp->nsnd_buf)
 		kcp_pending_clear(kcp);
 }
@@ -231,7 +231,7 @@ static void kcp_rcv_fin(struct kcp_engine *kcp, struct kcp_seg *seg)
 	list_del(&seg->node);
 	kcp->nrcv_buf--;
 	kcp->rcv_mem -= kcp_seg_mem(seg);
-	kfree(seg);
+	kcp_seg_free(seg);
 	kcp->rcv_nxt++;
 	kcp->fin_rcvd = true;
 	kcp->rcv_mem -= kcp_seg_purge(&kcp->rcv_buf);

@@ -30,6 +30,7 @@
  *	(cfg.reorder_tolerant), so only an early retransmit candidate
  * @last_reason: enum kcp_xmit_reason of the latest transmission
  * @fin: the end of the stream (KCP_CMD_FIN), no payload
+ * @cached: allocated from kcp_seg_cache
  * @data: the payload
  */
 struct kcp_seg {
@@ -47,6 +48,7 @@ struct kcp_seg {
 	u8 skipped_close:1;
 	u8 last_reason:3;
 	u8 fin:1;
+	u8 cached:1;
 	u16 blind_xmit;
 	u8 data[];
 };
@@ -82,15 +84,62 @@ void kcp_flush(struct kcp_engine *kcp, unsigned int what);
 void kcp_rcv_promote(struct kcp_engine *kcp);
 unsigned int kcp_flush_between_ticks(const struct kcp_config *cfg);
 
+/*
+ * Most segments carry a full datagram's payload, 1376 bytes at the default
+ * MTU: kmalloc would take 2 KiB for each, all of it zeroed when allocated
+ * (init_on_alloc), a third of it unaccounted for in kcp_seg_mem(). Those
+ * kmalloc would round up to 2 KiB and of at most KCP_SEG_CACHE_CAP bytes
+ * come from a cache of that size instead (kcp_seg_cache_init(), the
+ * module's); without it (the engine built for KUnit or userspace) all
+ * come from kmalloc.
+ */
+#define KCP_SEG_CACHE_CAP	1376
+
+#ifdef __KERNEL__
+extern struct kmem_cache *kcp_seg_cache;
+int kcp_seg_cache_init(void);
+void kcp_seg_cache_exit(void);
+
+static inline bool kcp_seg_cache_fits(u32 cap)
+{
+	return kcp_seg_cache && sizeof(struct kcp_seg) + cap > 1024 &&
+	       cap <= KCP_SEG_CACHE_CAP;
+}
+#else
+static inline bool kcp_seg_cache_fits(u32 cap)
+{
+	return false;
+}
+#endif
+
 static inline struct kcp_seg *kcp_seg_alloc(u32 cap, gfp_t gfp)
 {
-	struct kcp_seg *seg = kmalloc(sizeof(*seg) + cap, gfp);
+	bool cached = kcp_seg_cache_fits(cap);
+	struct kcp_seg *seg;
 
+#ifdef __KERNEL__
+	if (cached)
+		seg = kmem_cache_alloc(kcp_seg_cache, gfp);
+	else
+#endif
+		seg = kmalloc(sizeof(*seg) + cap, gfp);
 	if (seg) {
 		memset(seg, 0, sizeof(*seg));
 		seg->cap = cap;
+		seg->cached = cached;
 	}
 	return seg;
+}
+
+static inline void kcp_seg_free(struct kcp_seg *seg)
+{
+#ifdef __KERNEL__
+	if (seg->cached) {
+		kmem_cache_free(kcp_seg_cache, seg);
+		return;
+	}
+#endif
+	kfree(seg);
 }
 
 /*
@@ -99,7 +148,7 @@ static inline struct kcp_seg *kcp_seg_alloc(u32 cap, gfp_t gfp)
  */
 static inline u32 kcp_seg_mem(const struct kcp_seg *seg)
 {
-	return sizeof(*seg) + seg->cap;
+	return sizeof(*seg) + (seg->cached ? KCP_SEG_CACHE_CAP : seg->cap);
 }
 
 /* Unlink and free every segment of @list; returns the memory freed. */
@@ -111,7 +160,7 @@ static inline u32 kcp_seg_purge(struct list_head *list)
 	list_for_each_entry_safe(seg, tmp, list, node) {
 		list_del(&seg->node);
 		bytes += kcp_seg_mem(seg);
-		kfree(seg);
+		kcp_seg_free(seg);
 	}
 	return bytes;
 }

@@ -51,7 +51,7 @@ static ssize_t kcp_send_stream(struct kcp_engine *kcp, size_t len,
 			return sent ? sent : -ENOMEM;
 		err = copy(seg->data, n, from);
 		if (err) {
-			kfree(seg);
+			kcp_seg_free(seg);
 			return sent ? sent : err;
 		}
 		seg->len = n;
