@@ -3,6 +3,7 @@
 #define _KCP_SESSION_H
 
 #include <uapi/linux/kcp_netlink.h>
+#include <linux/ktime.h>
 #include <linux/types.h>
 
 struct kcp_engine;
@@ -19,6 +20,10 @@ void *kcp_session_alloc(struct kcp_engine *kcp, size_t size, void *priv);
 int kcp_session_output(struct kcp_engine *kcp, const void *buf, size_t len,
 		       void *priv);
 void kcp_session_tx_done(struct kcp_sock *ks);
+
+/* session.c, for session_rx.c: after the engine ran, and whether it may */
+void kcp_session_after(struct kcp_sock *ks, ktime_t t);
+bool kcp_session_live(const struct kcp_sock *ks);
 
 void kcp_session_size_buffers(struct kcp_sock *ks);
 bool kcp_session_may_queue(const struct kcp_sock *ks);
