@@ -164,6 +164,57 @@ ssize_t kcp_engine_recv(struct kcp_engine *kcp, size_t len,
 }
 
 /**
+ * kcp_engine_set_reader() - a reader is present while datagrams come in
+ * @kcp: the engine, in stream mode
+ * @reader: the reader, or NULL when it leaves
+ *
+ * While it is set, a data segment that is next in the stream is copied
+ * straight to the reader instead of into a segment of its own, if the
+ * reader has room for it and for what the reader's queue holds, which it
+ * is given first: one allocation and one copy fewer for each segment, and
+ * nothing to account for. The
+ * caller (a receiving syscall that drains its socket's backlog) must be
+ * able to sleep in @reader->copy, and sets it again to NULL before
+ * @reader goes. TCP's receive path copied to a waiting reader's iovec
+ * while it held the socket in the same way (tcp_rcv_established()'s
+ * ucopy, until 4.14).
+ */
+void kcp_engine_set_reader(struct kcp_engine *kcp, struct kcp_reader *reader)
+{
+	kcp->reader = kcp->cfg.stream ? reader : NULL;
+}
+
+/**
+ * kcp_reader_drain() - give the reader what its queue holds, if all fits
+ * @kcp: the engine, with a reader set
+ * @more: bytes that must fit after it
+ *
+ * Return: whether the queue is now empty, with room for @more.
+ */
+bool kcp_reader_drain(struct kcp_engine *kcp, u32 more)
+{
+	struct kcp_reader *reader = kcp->reader;
+	bool was_closed = !kcp_engine_wnd_unused(kcp);
+	ssize_t n;
+
+	if ((size_t)kcp->rcv_ready + more > reader->room)
+		return false;
+	if (list_empty(&kcp->rcv_queue))
+		return true;
+	n = kcp_recv_stream(kcp, kcp->rcv_ready, reader->copy, reader->to,
+			    false);
+	if (n < 0) {
+		reader->err = n;
+		return false;
+	}
+	reader->room -= n;
+	reader->copied += n;
+	if (was_closed && kcp_engine_wnd_unused(kcp))
+		kcp->probe |= KCP_PROBE_TELL;
+	return list_empty(&kcp->rcv_queue);
+}
+
+/**
  * kcp_copy_to_mem() - a kcp_copy_out_t for kernel memory
  * @to: a u8 ** cursor, advanced past what is copied
  * @src: the delivered bytes

@@ -192,6 +192,24 @@ typedef int (*kcp_copy_in_t)(void *dst, size_t len, void *from);
 /* Copy delivered data out. */
 typedef int (*kcp_copy_out_t)(void *to, const void *src, size_t len);
 
+/**
+ * struct kcp_reader - a reader present while the engine takes datagrams
+ * @copy: copies the stream's next bytes out to it
+ * @to: passed to @copy
+ * @room: bytes it can still take
+ * @copied: bytes it took
+ * @err: the error of a failed @copy, after which it takes nothing more
+ *
+ * See kcp_engine_set_reader().
+ */
+struct kcp_reader {
+	kcp_copy_out_t copy;
+	void *to;
+	size_t room;
+	size_t copied;
+	int err;
+};
+
 /* Probe flags: a window question or answer owed to the peer. */
 enum {
 	KCP_PROBE_ASK = 1 << 0,		/* send WASK */
@@ -250,6 +268,7 @@ struct kcp_engine {
 	u32 nrcv_que;
 	u32 rcv_mem;
 	u32 rcv_ready;			/* payload bytes in rcv_queue, unread */
+	struct kcp_reader *reader;	/* kcp_engine_set_reader() */
 
 	/* ACKs owed: (sn, ts) pairs, sent at the next flush */
 	u32 *acklist;
@@ -330,6 +349,7 @@ ssize_t kcp_engine_recv(struct kcp_engine *kcp, size_t len,
 			kcp_copy_out_t copy, void *to, unsigned int flags,
 			size_t *msg_len);
 ssize_t kcp_engine_recv_buf(struct kcp_engine *kcp, void *buf, size_t len);
+void kcp_engine_set_reader(struct kcp_engine *kcp, struct kcp_reader *reader);
 int kcp_copy_to_mem(void *to, const void *src, size_t len);
 ssize_t kcp_engine_peeksize(const struct kcp_engine *kcp);
 

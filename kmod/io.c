@@ -220,6 +220,26 @@ out:
 	return sent ? sent : err;
 }
 
+/*
+ * Drain the backlog with the reader present: the stream's next bytes in it
+ * go straight to @msg, up to @room of them (kcp_engine_set_reader()).
+ * Return: the bytes copied, or the error of a copy that failed.
+ */
+static ssize_t kcp_flush_backlog_to(struct kcp_sock *ks, struct msghdr *msg,
+				    size_t room)
+{
+	struct kcp_reader reader = {
+		.copy = kcp_copy_to_msg,
+		.to = msg,
+		.room = room,
+	};
+
+	kcp_engine_set_reader(ks->kcp, &reader);
+	sk_flush_backlog(&ks->sk);
+	kcp_engine_set_reader(ks->kcp, NULL);
+	return reader.copied ? reader.copied : reader.err;
+}
+
 int kcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 		int flags)
 {
@@ -228,6 +248,7 @@ int kcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 	long timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
 	unsigned int kflags = flags & MSG_PEEK ? KCP_RECV_PEEK : 0;
 	size_t copied = 0, msg_len = 0;
+	ssize_t direct;
 	int err = 0;
 
 	if (flags & (MSG_OOB | MSG_ERRQUEUE))
@@ -250,8 +271,15 @@ int kcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 			kcp_session_kick(ks);
 			if (!ks->cfg.stream || copied == len || kflags)
 				break;
-			sk_flush_backlog(sk);
-			if (n == want || (flags & MSG_WAITALL))
+			direct = kcp_flush_backlog_to(ks, msg, len - copied);
+			if (direct < 0) {
+				err = direct;
+				break;
+			}
+			copied += direct;
+			if (copied == len)
+				break;
+			if (n == want || direct || (flags & MSG_WAITALL))
 				continue;
 			/* what the backlog held may have made more ready */
 			if (kcp_engine_peeksize(ks->kcp) > 0)
@@ -264,6 +292,21 @@ int kcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 		}
 		if (copied && !(flags & MSG_WAITALL))
 			break;
+		/* what came while we held the socket, before waiting */
+		if (ks->cfg.stream && !kflags) {
+			direct = kcp_flush_backlog_to(ks, msg, len - copied);
+			if (direct < 0) {
+				err = direct;
+				break;
+			}
+			copied += direct;
+			if (direct) {
+				kcp_session_kick(ks);
+				if (copied == len || !(flags & MSG_WAITALL))
+					break;
+				continue;
+			}
+		}
 		/* nothing left to read: the error once, then end of file */
 		err = sock_error(sk);
 		if (err || (sk->sk_shutdown & RCV_SHUTDOWN) ||

@@ -289,6 +289,34 @@ static bool kcp_rcv_room(const struct kcp_engine *kcp, u32 sn, u32 len)
 	return sn == kcp->rcv_nxt && kcp_engine_peeksize(kcp) < 0;
 }
 
+/*
+ * The stream's next bytes go straight to a reader that is present and has
+ * room for them and for what its queue holds, which it takes first
+ * (kcp_engine_set_reader()). Return: whether they went.
+ */
+static bool kcp_rcv_direct(struct kcp_engine *kcp, const struct kcp_hdr *hdr,
+			   const u8 *payload)
+{
+	struct kcp_reader *reader = kcp->reader;
+	int err;
+
+	if (!reader || reader->err || hdr->cmd != KCP_CMD_PUSH ||
+	    hdr->sn != kcp->rcv_nxt || !kcp_reader_drain(kcp, hdr->len))
+		return false;
+	if (hdr->len) {
+		err = reader->copy(reader->to, payload, hdr->len);
+		if (err) {
+			/* it is queued instead: nothing is lost */
+			reader->err = err;
+			return false;
+		}
+	}
+	reader->room -= hdr->len;
+	reader->copied += hdr->len;
+	kcp->rcv_nxt++;
+	return true;
+}
+
 static void kcp_input_push(struct kcp_engine *kcp, const struct kcp_hdr *hdr,
 			   const u8 *payload, gfp_t gfp)
 {
@@ -314,6 +342,12 @@ static void kcp_input_push(struct kcp_engine *kcp, const struct kcp_hdr *hdr,
 			goto repeat;
 		if (kcp_before(pos->sn, hdr->sn))
 			break;
+	}
+
+	if (kcp_rcv_direct(kcp, hdr, payload)) {
+		kcp_ack_push(kcp, hdr->sn, hdr->ts, gfp);
+		kcp_rcv_promote(kcp);
+		return;
 	}
 
 	/* A message with this many fragments could never be delivered. */

@@ -82,6 +82,7 @@ void kcp_pending_clear(struct kcp_engine *kcp);
 struct kcp_config;
 void kcp_flush(struct kcp_engine *kcp, unsigned int what);
 void kcp_rcv_promote(struct kcp_engine *kcp);
+bool kcp_reader_drain(struct kcp_engine *kcp, u32 more);
 unsigned int kcp_flush_between_ticks(const struct kcp_config *cfg);
 
 /*

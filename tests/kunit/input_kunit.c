@@ -385,6 +385,97 @@ static void input_stream_empty_segment(struct kunit *test)
 	kcp_engine_destroy(kcp);
 }
 
+/* Feed one data segment of @len bytes, each the low byte of @sn. */
+static void feed(struct kunit *test, struct kcp_engine *kcp, u32 sn, u32 len)
+{
+	u8 dgram[KCP_HDR_LEN + 1400];
+
+	put_seg(dgram, CONV, KCP_CMD_PUSH, 0, sn, len);
+	memset(dgram + KCP_HDR_LEN, sn & 0xff, len);
+	KUNIT_ASSERT_EQ(test, kcp_engine_input(kcp, dgram, KCP_HDR_LEN + len,
+					       1, GFP_KERNEL), 0);
+}
+
+static int refuse_copy(void *to, const void *src, size_t len)
+{
+	return -EFAULT;
+}
+
+/*
+ * A reader present while datagrams come in (a recvmsg() draining its
+ * backlog) takes the stream's next bytes straight, without a segment,
+ * after what its queue holds if all fits; what is out of order or beyond
+ * its room is queued as before, and the stream's order holds across both.
+ */
+static void input_direct_to_reader(struct kunit *test)
+{
+	struct kcp_engine *kcp = engine(test, true, 0);
+	u8 out[4096], rest[4096], *cursor = out;
+	struct kcp_reader reader = {
+		.copy = kcp_copy_to_mem, .to = &cursor, .room = 3000,
+	};
+	struct kcp_reader failing = { .copy = refuse_copy, .room = 3000 };
+
+	kcp_engine_set_reader(kcp, &reader);
+	feed(test, kcp, 0, 1000);
+	KUNIT_EXPECT_EQ(test, reader.copied, (size_t)1000);
+	KUNIT_EXPECT_EQ(test, kcp->nrcv_que + kcp->nrcv_buf, 0u);
+	KUNIT_EXPECT_EQ(test, kcp->rcv_mem, 0u);
+	KUNIT_EXPECT_EQ(test, kcp->ackcount, 1u);	/* still acknowledged */
+
+	feed(test, kcp, 2, 1000);	/* out of order: held */
+	KUNIT_EXPECT_EQ(test, reader.copied, (size_t)1000);
+	KUNIT_EXPECT_EQ(test, kcp->nrcv_buf, 1u);
+	feed(test, kcp, 1, 1000);	/* fills the gap: taken, 2 queued */
+	KUNIT_EXPECT_EQ(test, reader.copied, (size_t)2000);
+	KUNIT_EXPECT_EQ(test, kcp->nrcv_que, 1u);
+	feed(test, kcp, 3, 500);	/* behind queued data: queued */
+	KUNIT_EXPECT_EQ(test, reader.copied, (size_t)2000);
+	KUNIT_EXPECT_EQ(test, kcp_engine_recv_buf(kcp, rest, sizeof(rest)), 1500);
+	KUNIT_EXPECT_EQ(test, out[0], 0);
+	KUNIT_EXPECT_EQ(test, out[1999], 1);
+	KUNIT_EXPECT_EQ(test, rest[0], 2);
+	KUNIT_EXPECT_EQ(test, rest[1499], 3);
+
+	feed(test, kcp, 4, 1000);	/* the last of its room */
+	feed(test, kcp, 5, 1);		/* no room left: queued */
+	KUNIT_EXPECT_EQ(test, reader.copied, (size_t)3000);
+	KUNIT_EXPECT_EQ(test, reader.room, (size_t)0);
+	KUNIT_EXPECT_EQ(test, kcp_engine_peeksize(kcp), 1);
+	KUNIT_EXPECT_EQ(test, kcp_engine_recv_buf(kcp, rest, sizeof(rest)), 1);
+
+	/* a copy that fails loses nothing: the bytes are queued */
+	kcp_engine_set_reader(kcp, &failing);
+	feed(test, kcp, 6, 100);
+	KUNIT_EXPECT_EQ(test, failing.err, -EFAULT);
+	KUNIT_EXPECT_EQ(test, kcp_engine_peeksize(kcp), 100);
+	kcp_engine_set_reader(kcp, NULL);
+	feed(test, kcp, 7, 100);
+	KUNIT_EXPECT_EQ(test, kcp_engine_peeksize(kcp), 200);
+
+	/* a reader with room for the queue takes it first, then the next */
+	cursor = out;
+	reader.room = 1000;
+	reader.copied = 0;
+	kcp_engine_set_reader(kcp, &reader);
+	feed(test, kcp, 8, 300);
+	KUNIT_EXPECT_EQ(test, reader.copied, (size_t)500);
+	KUNIT_EXPECT_EQ(test, kcp->nrcv_que, 0u);
+	KUNIT_EXPECT_EQ(test, kcp->rcv_mem, 0u);
+	KUNIT_EXPECT_EQ(test, out[0], 6);
+	KUNIT_EXPECT_EQ(test, out[100], 7);
+	KUNIT_EXPECT_EQ(test, out[499], 8);
+	kcp_engine_destroy(kcp);
+
+	/* a message stream has boundaries to keep: never direct */
+	kcp = engine(test, false, 0);
+	kcp_engine_set_reader(kcp, &reader);
+	feed(test, kcp, 0, 10);
+	KUNIT_EXPECT_EQ(test, reader.copied, (size_t)500);
+	KUNIT_EXPECT_EQ(test, kcp_engine_peeksize(kcp), 10);
+	kcp_engine_destroy(kcp);
+}
+
 static struct kunit_case input_test_cases[] = {
 	KUNIT_CASE_PARAM(input_rejects_hostile, hostile_gen_params),
 	KUNIT_CASE(input_memory_bounded),
@@ -393,6 +484,7 @@ static struct kunit_case input_test_cases[] = {
 	KUNIT_CASE(input_message_boundaries),
 	KUNIT_CASE(input_idle_needs_no_timer),
 	KUNIT_CASE(input_stream_empty_segment),
+	KUNIT_CASE(input_direct_to_reader),
 	{}
 };
 
