@@ -143,6 +143,7 @@ void kcp_engine_purge_send(struct kcp_engine *kcp)
 	kcp->snd_bytes = 0;
 	kcp->snd_una = kcp->snd_nxt;
 	kcp->probe = 0;
+	kcp->rto_state = KCP_RTO_OPEN;
 	kcp_pending_clear(kcp);
 }
 

@@ -89,7 +89,9 @@ enum {
  *	as skipping an earlier segment (for fast and early retransmit) only
  *	if the acked segment was sent in a later millisecond, and with
  *	KCP_THIN_STREAM segments or more in flight a skipped segment is
- *	resent only once its ACK is overdue by a quarter round trip (RACK)
+ *	resent only once its ACK is overdue by a quarter round trip (RACK);
+ *	when RTOs expire, only the first segment is resent until an ACK
+ *	tells a delay from a loss (frto.c, after F-RTO)
  * @thin_dup: while fewer than KCP_THIN_STREAM segments are in flight, each
  *	new segment leaves twice, in two datagrams, so that a thin stream's
  *	message survives one loss without waiting for a retransmission (not
@@ -216,6 +218,13 @@ enum {
 	KCP_PROBE_TELL = 1 << 1,	/* send WINS */
 };
 
+/* What RTO expiry does (frto.c). */
+enum kcp_rto_state {
+	KCP_RTO_OPEN,		/* the next expired segment becomes the probe */
+	KCP_RTO_PROBING,	/* the probe is out, the other expired are held */
+	KCP_RTO_RELEASE,	/* it was lost: the held go at the next walk */
+};
+
 /**
  * struct kcp_engine - the state of one KCP conversation
  *
@@ -257,6 +266,10 @@ struct kcp_engine {
 	bool rto_floor_valid;
 	bool fast_pending;
 	bool early_pending;
+	/* frto.c: the segment resent when RTOs expired, the rest held */
+	u8 rto_state;			/* enum kcp_rto_state */
+	u32 rto_probe_sn;
+	u32 rto_probe_ts;		/* its first retransmission */
 	u64 pace_credit;		/* see kcp_pace_wait() */
 	u32 pace_ts;
 

@@ -456,6 +456,8 @@ static void kcp_flush_data(struct kcp_engine *kcp, struct kcp_seg *first,
 			seg->resendts = kcp->now + seg->rto + rtomin;
 			break;
 		case KCP_XMIT_TIMEOUT:
+			if (kcp_rto_hold(kcp, seg))
+				continue;	/* not timed while held */
 			seg->rto = kcp_rto_backoff(kcp, seg->rto);
 			seg->resendts = kcp->now + seg->rto;
 			seg->blind_xmit++;
@@ -499,6 +501,8 @@ static void kcp_flush_data(struct kcp_engine *kcp, struct kcp_seg *first,
 		kcp_note_pending(kcp, seg);
 	}
 
+	if (what & KCP_FLUSH_RETRANSMIT)
+		kcp_rto_walked(kcp);
 	if (fast)
 		kcp->cong->on_fast_retransmit(kcp);
 	if (timeout)

@@ -107,9 +107,12 @@ static void kcp_ack_una(struct kcp_engine *kcp, u32 una)
 	list_for_each_entry_safe(seg, tmp, &kcp->snd_buf, node) {
 		if (!kcp_before(seg->sn, una))
 			break;
+		if (kcp->rto_state == KCP_RTO_PROBING)
+			kcp_rto_acked(kcp, seg, 0, false);
 		kcp_snd_free(kcp, seg);
 	}
 	kcp_update_una(kcp);
+	kcp_rto_una(kcp);
 }
 
 /*
@@ -140,6 +143,8 @@ static void kcp_ack_sn(struct kcp_engine *kcp, u32 sn, u32 ts)
 	list_for_each_entry(seg, &kcp->snd_buf, node) {
 		if (seg->sn == sn) {
 			kcp_judge_retransmit(kcp, seg, ts);
+			if (kcp->rto_state == KCP_RTO_PROBING)
+				kcp_rto_acked(kcp, seg, ts, true);
 			kcp_snd_free(kcp, seg);
 			break;
 		}

@@ -83,6 +83,11 @@ struct kcp_config;
 void kcp_flush(struct kcp_engine *kcp, unsigned int what);
 void kcp_rcv_promote(struct kcp_engine *kcp);
 bool kcp_reader_drain(struct kcp_engine *kcp, u32 more);
+bool kcp_rto_hold(struct kcp_engine *kcp, const struct kcp_seg *seg);
+void kcp_rto_walked(struct kcp_engine *kcp);
+void kcp_rto_acked(struct kcp_engine *kcp, const struct kcp_seg *seg, u32 ts,
+		   bool by_ack);
+void kcp_rto_una(struct kcp_engine *kcp);
 unsigned int kcp_flush_between_ticks(const struct kcp_config *cfg);
 
 /*
