@@ -138,31 +138,33 @@ static void frto_una_only(struct manual *m, u32 una, u32 now)
  */
 static void frto_una(struct kunit *test)
 {
-	u32 resent[SEGS] = { };
-	struct manual *m;
-	int i;
+	static const struct {
+		u32 una;
+		u8 state;
+		u32 resent;	/* each held segment, by 400 ms */
+	} cases[] = {
+		{ 3, KCP_RTO_OPEN, 0 },		/* past held 1 and 2: a stall */
+		{ 1, KCP_RTO_RELEASE, 1 },	/* past the probe alone: a loss */
+	};
+	int c, i;
 
-	m = frto_start(test, true);
-	m->side[0].n = 0;
-	frto_run(m, 1, 260, resent);
-	KUNIT_ASSERT_EQ(test, m->side[0].kcp->rto_state, KCP_RTO_PROBING);
-	frto_una_only(m, 3, 260);
-	KUNIT_EXPECT_EQ(test, m->side[0].kcp->rto_state, KCP_RTO_OPEN);
-	frto_run(m, 260, 400, resent);
-	for (i = 3; i < SEGS; i++)
-		KUNIT_EXPECT_EQ_MSG(test, resent[i], 0u, "sn %d", i);
-	manual_destroy(m);
+	for (c = 0; c < ARRAY_SIZE(cases); c++) {
+		struct manual *m = frto_start(test, true);
+		u32 resent[SEGS] = { };
 
-	memset(resent, 0, sizeof(resent));
-	m = frto_start(test, true);
-	m->side[0].n = 0;
-	frto_run(m, 1, 260, resent);
-	frto_una_only(m, 1, 260);
-	KUNIT_EXPECT_EQ(test, m->side[0].kcp->rto_state, KCP_RTO_RELEASE);
-	frto_run(m, 260, 262, resent);
-	for (i = 1; i < SEGS; i++)
-		KUNIT_EXPECT_EQ_MSG(test, resent[i], 1u, "sn %d", i);
-	manual_destroy(m);
+		m->side[0].n = 0;
+		frto_run(m, 1, 260, resent);
+		KUNIT_ASSERT_EQ(test, m->side[0].kcp->rto_state,
+				KCP_RTO_PROBING);
+		frto_una_only(m, cases[c].una, 260);
+		KUNIT_EXPECT_EQ(test, m->side[0].kcp->rto_state,
+				cases[c].state);
+		frto_run(m, 260, 400, resent);
+		for (i = cases[c].una; i < SEGS; i++)
+			KUNIT_EXPECT_EQ_MSG(test, resent[i], cases[c].resent,
+					    "una %u, sn %d", cases[c].una, i);
+		manual_destroy(m);
+	}
 }
 
 /*
