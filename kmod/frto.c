@@ -27,13 +27,15 @@
 #include "segment.h"
 
 /*
- * With fewer in flight (a thin stream: a message every few round trips,
- * or what a lossy path left of a window) all that expired are resent, as
- * stock KCP does: that costs a few datagrams, and expiry then more often
- * means loss than a stall. Holding them there cost the loss simulator's
- * sockets 5-12% on their worst round trips (tests/host/sim.c).
+ * With fewer in flight all that expired are resent, as stock KCP does:
+ * a thin stream (a game's messages every 20 ms) has that many unacked
+ * only after a second of losses, when expiry means loss rather than a
+ * stall, and resending costs it a few datagrams while holding would
+ * cost it round trips. Held from 4 in flight, the loss simulator's
+ * sockets lost 5-12% on their worst round trips (tests/host/sim.c); from
+ * 16, a 20%-loss latency run once had its p99 doubled.
  */
-#define KCP_FRTO_FLIGHT		16
+#define KCP_FRTO_FLIGHT		64
 
 /* Its RTO expired, and it is not the probe. */
 static bool kcp_rto_is_held(const struct kcp_engine *kcp,

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT OR GPL-2.0
 /*
- * KUnit: what RTO expiry resends with cfg.reorder_tolerant (frto.c). Twenty
+ * KUnit: what RTO expiry resends with cfg.reorder_tolerant (frto.c). Seventy
  * segments go out at 0 ms, each in a datagram of its own, and time out at
  * 200 ms (the initial RTO): only the first is resent until an ACK tells a
  * delay (the rest get new RTOs) from a loss (the rest go at once).
@@ -11,7 +11,7 @@
 #include "manual_link.h"
 #include "wire.h"
 
-#define SEGS	20	/* F-RTO's least flight, KCP_FRTO_FLIGHT, and more */
+#define SEGS	70	/* more than F-RTO's least flight, KCP_FRTO_FLIGHT */
 
 static struct manual *frto_start(struct kunit *test, bool tolerant)
 {
@@ -24,6 +24,8 @@ static struct manual *frto_start(struct kunit *test, bool tolerant)
 	cfg.interval = 10;
 	cfg.nodelay = 1;
 	cfg.nc = true;
+	cfg.snd_wnd = 128;
+	cfg.rcv_wnd = 128;
 	cfg.write_delay = false;
 	cfg.reorder_tolerant = tolerant;
 	m = manual_init(test, &cfg);

@@ -15,8 +15,8 @@ struct manual;
 struct manual_side {
 	struct manual *m;
 	struct kcp_engine *kcp;
-	u8 q[32][64];		/* datagrams waiting to be carried */
-	u32 len[32];
+	u8 q[80][64];		/* datagrams waiting to be carried */
+	u32 len[80];
 	u32 n;
 };
 
