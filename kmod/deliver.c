@@ -172,12 +172,11 @@ ssize_t kcp_engine_recv(struct kcp_engine *kcp, size_t len,
  * straight to the reader instead of into a segment of its own, if the
  * reader has room for it and for what the reader's queue holds, which it
  * is given first: one allocation and one copy fewer for each segment, and
- * nothing to account for. The
- * caller (a receiving syscall that drains its socket's backlog) must be
- * able to sleep in @reader->copy, and sets it again to NULL before
- * @reader goes. TCP's receive path copied to a waiting reader's iovec
- * while it held the socket in the same way (tcp_rcv_established()'s
- * ucopy, until 4.14).
+ * nothing to account for. The caller (a receiving syscall that drains its
+ * socket's backlog) must be able to sleep in @reader->copy, and sets it
+ * again to NULL before @reader goes. TCP's receive path copied to a
+ * waiting reader's iovec while it held the socket in the same way
+ * (tcp_rcv_established()'s ucopy, until 4.14).
  */
 void kcp_engine_set_reader(struct kcp_engine *kcp, struct kcp_reader *reader)
 {
