@@ -111,10 +111,30 @@ static inline bool kcp_seg_cache_fits(u32 cap)
 	return kcp_seg_cache && sizeof(struct kcp_seg) + cap > 1024 &&
 	       cap <= KCP_SEG_CACHE_CAP;
 }
+
+static inline struct kcp_seg *kcp_seg_cache_alloc(gfp_t gfp)
+{
+	return kmem_cache_alloc(kcp_seg_cache, gfp);
+}
+
+static inline void kcp_seg_cache_free(struct kcp_seg *seg)
+{
+	kmem_cache_free(kcp_seg_cache, seg);
+}
 #else
+/* The userspace builds have no slab caches: never chosen. */
 static inline bool kcp_seg_cache_fits(u32 cap)
 {
 	return false;
+}
+
+static inline struct kcp_seg *kcp_seg_cache_alloc(gfp_t gfp)
+{
+	return NULL;
+}
+
+static inline void kcp_seg_cache_free(struct kcp_seg *seg)
+{
 }
 #endif
 
@@ -123,12 +143,8 @@ static inline struct kcp_seg *kcp_seg_alloc(u32 cap, gfp_t gfp)
 	bool cached = kcp_seg_cache_fits(cap);
 	struct kcp_seg *seg;
 
-#ifdef __KERNEL__
-	if (cached)
-		seg = kmem_cache_alloc(kcp_seg_cache, gfp);
-	else
-#endif
-		seg = kmalloc(sizeof(*seg) + cap, gfp);
+	seg = cached ? kcp_seg_cache_alloc(gfp) :
+		       kmalloc(sizeof(*seg) + cap, gfp);
 	if (seg) {
 		memset(seg, 0, sizeof(*seg));
 		seg->cap = cap;
@@ -139,13 +155,10 @@ static inline struct kcp_seg *kcp_seg_alloc(u32 cap, gfp_t gfp)
 
 static inline void kcp_seg_free(struct kcp_seg *seg)
 {
-#ifdef __KERNEL__
-	if (seg->cached) {
-		kmem_cache_free(kcp_seg_cache, seg);
-		return;
-	}
-#endif
-	kfree(seg);
+	if (seg->cached)
+		kcp_seg_cache_free(seg);
+	else
+		kfree(seg);
 }
 
 /*
