@@ -57,14 +57,14 @@ static bool kcp_rto_is_held(const struct kcp_engine *kcp,
  */
 bool kcp_rto_hold(struct kcp_engine *kcp, const struct kcp_seg *seg)
 {
-	if (!kcp->cfg.reorder_tolerant ||
-	    (kcp->rto_state == KCP_RTO_OPEN &&
-	     kcp->nsnd_buf < KCP_FRTO_FLIGHT)) {
+	if (!kcp->cfg.reorder_tolerant) {
 		kcp->rto_state = KCP_RTO_OPEN;
 		return false;
 	}
 	switch (kcp->rto_state) {
 	case KCP_RTO_OPEN:
+		if (kcp->nsnd_buf < KCP_FRTO_FLIGHT)
+			return false;
 		kcp->rto_state = KCP_RTO_PROBING;
 		kcp->rto_probe_sn = seg->sn;
 		kcp->rto_probe_ts = kcp->now;
