@@ -10,6 +10,7 @@
 #include <linux/limits.h>
 #include <linux/minmax.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 
 #include "cong.h"
 #include "engine.h"
@@ -137,6 +138,8 @@ void kcp_engine_purge_send(struct kcp_engine *kcp)
 {
 	kcp_seg_purge(&kcp->snd_queue);
 	kcp_seg_purge(&kcp->snd_buf);
+	if (kcp->snd_slots)
+		memset(kcp->snd_slot, 0, kcp->snd_slots * sizeof(*kcp->snd_slot));
 	kcp->nsnd_que = 0;
 	kcp->nsnd_buf = 0;
 	kcp->snd_mem = 0;
@@ -159,6 +162,7 @@ void kcp_engine_destroy(struct kcp_engine *kcp)
 	kcp_seg_purge(&kcp->snd_buf);
 	kcp_seg_purge(&kcp->rcv_buf);
 	kcp_seg_purge(&kcp->rcv_queue);
+	kfree(kcp->snd_slot);
 	kfree(kcp->acklist);
 	kfree(kcp->buffer);
 	kfree(kcp);
@@ -215,6 +219,8 @@ int kcp_engine_configure(struct kcp_engine *kcp,
 	}
 
 	kcp->cfg = *cfg;
+	/* a larger window is for what is queued already, too */
+	kcp_snd_slots_reserve(kcp, 0, gfp);
 	if (cong != kcp->cong) {
 		kcp->cong = cong;
 		cong->init(kcp);

@@ -256,6 +256,15 @@ struct kcp_engine {
 	u32 snd_mem;			/* memory held, segments included */
 	u32 snd_bytes;			/* payload not yet acknowledged */
 	/*
+	 * snd_buf by sn, so that an ACK finds its segment in O(1) however
+	 * much is in flight: slot sn % snd_slots holds the segment in flight
+	 * with that sn, NULL once it is acknowledged. A power of two of
+	 * slots, grown by kcp_snd_slots_reserve() as data is queued; no more
+	 * than snd_slots sequence numbers are in flight at once.
+	 */
+	struct kcp_seg **snd_slot;
+	u32 snd_slots;
+	/*
 	 * So that kcp_engine_check() need not walk snd_buf: a lower bound of
 	 * the earliest RTO deadline in flight, lowered by each transmission
 	 * and made exact by each walk of snd_buf (a bound too low only wakes
@@ -322,6 +331,13 @@ struct kcp_engine {
 	struct kcp_stats stats;
 };
 
+/* Where the segment in flight with sequence number @sn is kept. */
+static inline struct kcp_seg **kcp_snd_slot(const struct kcp_engine *kcp,
+					    u32 sn)
+{
+	return &kcp->snd_slot[sn & (kcp->snd_slots - 1)];
+}
+
 /* True when sequence number or time @a comes before @b, across wraps. */
 static inline bool kcp_before(u32 a, u32 b)
 {
@@ -378,6 +394,7 @@ u32 kcp_engine_wnd_unused(const struct kcp_engine *kcp);
 u32 kcp_engine_send_window(const struct kcp_engine *kcp);
 bool kcp_engine_send_window_open(const struct kcp_engine *kcp);
 u32 kcp_engine_waitsnd(const struct kcp_engine *kcp);
+int kcp_snd_slots_reserve(struct kcp_engine *kcp, u32 more, gfp_t gfp);
 u32 kcp_pace_wait(const struct kcp_engine *kcp, u32 now);
 
 #endif /* _KCP_ENGINE_H */

@@ -37,8 +37,10 @@ u32 kcp_engine_send_window(const struct kcp_engine *kcp)
  */
 bool kcp_engine_send_window_open(const struct kcp_engine *kcp)
 {
+	/* the slots fall short only when kcp_snd_slots_reserve() failed */
 	return kcp_before(kcp->snd_nxt,
-			  kcp->snd_una + kcp_engine_send_window(kcp));
+			  kcp->snd_una + kcp_engine_send_window(kcp)) &&
+	       kcp->snd_nxt - kcp->snd_una < kcp->snd_slots;
 }
 
 static void kcp_flush_buffer(struct kcp_engine *kcp)
@@ -161,10 +163,6 @@ static void kcp_flush_probes(struct kcp_engine *kcp)
 }
 
 /*
- * Move what the window allows from the send queue into flight.
- * Return: the first segment moved (they are the tail of snd_buf), or NULL.
- */
-/*
  * Pacing: a window's worth of new segments spread over a round trip
  * instead of leaving in one burst, which a receiver's UDP socket buffer
  * would drop (TCP paces for the same reason). Credit accrues at
@@ -203,6 +201,10 @@ u32 kcp_pace_wait(const struct kcp_engine *kcp, u32 now)
 	return kcp_pace_credit(kcp, now) >= KCP_PACE_UNIT ? 0 : 1;
 }
 
+/*
+ * Move what the window allows from the send queue into flight.
+ * Return: the first segment moved (they are the tail of snd_buf), or NULL.
+ */
 static struct kcp_seg *kcp_queue_to_flight(struct kcp_engine *kcp)
 {
 	bool paced = kcp->cfg.pacing && kcp->rx_srtt;
@@ -223,6 +225,7 @@ static struct kcp_seg *kcp_queue_to_flight(struct kcp_engine *kcp)
 		kcp->nsnd_que--;
 		kcp->nsnd_buf++;
 		seg->sn = kcp->snd_nxt++;
+		*kcp_snd_slot(kcp, seg->sn) = seg;
 		seg->ts = kcp->now;
 		seg->resendts = kcp->now;
 		seg->rto = kcp->rx_rto;

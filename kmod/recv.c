@@ -81,6 +81,7 @@ void kcp_engine_rtt_hint(struct kcp_engine *kcp, u32 rtt)
 
 static void kcp_snd_free(struct kcp_engine *kcp, struct kcp_seg *seg)
 {
+	*kcp_snd_slot(kcp, seg->sn) = NULL;
 	list_del(&seg->node);
 	kcp->nsnd_buf--;
 	kcp->snd_mem -= kcp_seg_mem(seg);
@@ -140,17 +141,13 @@ static void kcp_ack_sn(struct kcp_engine *kcp, u32 sn, u32 ts)
 
 	if (kcp_before(sn, kcp->snd_una) || !kcp_before(sn, kcp->snd_nxt))
 		return;
-	list_for_each_entry(seg, &kcp->snd_buf, node) {
-		if (seg->sn == sn) {
-			kcp_judge_retransmit(kcp, seg, ts);
-			if (kcp->rto_state == KCP_RTO_PROBING)
-				kcp_rto_acked(kcp, seg, ts, true);
-			kcp_snd_free(kcp, seg);
-			break;
-		}
-		if (kcp_before(sn, seg->sn))
-			break;
-	}
+	seg = *kcp_snd_slot(kcp, sn);
+	if (!seg)
+		return;			/* acknowledged before */
+	kcp_judge_retransmit(kcp, seg, ts);
+	if (kcp->rto_state == KCP_RTO_PROBING)
+		kcp_rto_acked(kcp, seg, ts, true);
+	kcp_snd_free(kcp, seg);
 	kcp_update_una(kcp);
 }
 
@@ -322,10 +319,45 @@ static bool kcp_rcv_direct(struct kcp_engine *kcp, const struct kcp_hdr *hdr,
 	return true;
 }
 
+/*
+ * Where segment @sn (not before rcv_nxt) goes in rcv_buf: after the node
+ * returned, or NULL when it is there already. The walk starts from the
+ * end nearer in sn: data in order goes at the tail, and a retransmission
+ * usually fills the oldest hole, near the head, so neither walks what a
+ * large window holds behind a hole. A peer choosing its holes can make a
+ * walk at most half the segments held.
+ */
+static struct list_head *kcp_rcv_place(struct kcp_engine *kcp, u32 sn)
+{
+	struct kcp_seg *pos, *last;
+
+	if (list_empty(&kcp->rcv_buf))
+		return &kcp->rcv_buf;
+	last = list_last_entry(&kcp->rcv_buf, struct kcp_seg, node);
+	if (kcp_before(last->sn, sn))
+		return &last->node;
+	if (sn - kcp->rcv_nxt < last->sn - sn) {
+		list_for_each_entry(pos, &kcp->rcv_buf, node) {
+			if (pos->sn == sn)
+				return NULL;
+			if (kcp_before(sn, pos->sn))
+				return pos->node.prev;
+		}
+	}
+	list_for_each_entry_reverse(pos, &kcp->rcv_buf, node) {
+		if (pos->sn == sn)
+			return NULL;
+		if (kcp_before(pos->sn, sn))
+			return &pos->node;
+	}
+	return &kcp->rcv_buf;
+}
+
 static void kcp_input_push(struct kcp_engine *kcp, const struct kcp_hdr *hdr,
 			   const u8 *payload, gfp_t gfp)
 {
-	struct kcp_seg *seg, *pos;
+	struct list_head *at;
+	struct kcp_seg *seg;
 
 	if (!kcp_before(hdr->sn, kcp->rcv_nxt + kcp->cfg.rcv_wnd)) {
 		kcp->stats.dropped_segs++;
@@ -341,13 +373,9 @@ static void kcp_input_push(struct kcp_engine *kcp, const struct kcp_hdr *hdr,
 	if (hdr->sn != kcp->rcv_nxt)
 		kcp->ack_urgent = true;
 
-	/* Usually in order: look for its place from the tail. */
-	list_for_each_entry_reverse(pos, &kcp->rcv_buf, node) {
-		if (pos->sn == hdr->sn)
-			goto repeat;
-		if (kcp_before(pos->sn, hdr->sn))
-			break;
-	}
+	at = kcp_rcv_place(kcp, hdr->sn);
+	if (!at)
+		goto repeat;
 
 	if (kcp_rcv_direct(kcp, hdr, payload)) {
 		kcp_ack_push(kcp, hdr->sn, hdr->ts, gfp);
@@ -372,7 +400,7 @@ static void kcp_input_push(struct kcp_engine *kcp, const struct kcp_hdr *hdr,
 	seg->fin = hdr->cmd == KCP_CMD_FIN;
 	seg->len = hdr->len;
 	memcpy(seg->data, payload, hdr->len);
-	list_add(&seg->node, &pos->node);
+	list_add(&seg->node, at);
 	kcp->nrcv_buf++;
 	kcp->rcv_mem += kcp_seg_mem(seg);
 

@@ -8,6 +8,7 @@
 #include <linux/math.h>
 #include <linux/math64.h>
 #include <linux/limits.h>
+#include <linux/log2.h>
 #include <linux/minmax.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -16,6 +17,46 @@
 #include "engine.h"
 #include "segment.h"
 #include "wire.h"
+
+/* An engine that sends at all can have this many segments in flight. */
+#define KCP_SND_SLOTS_MIN	8
+
+/**
+ * kcp_snd_slots_reserve() - room in snd_slot for what will be in flight
+ * @kcp: the engine
+ * @more: segments about to be queued
+ * @gfp: allocation flags
+ *
+ * The slots cover what is in flight, what is queued and @more, up to
+ * cfg.snd_wnd: the window never finds them short unless this failed.
+ * They grow only here, where data is queued, from process context in the
+ * module, so that a flush in softirq never allocates them, and shrink
+ * only when the engine is destroyed: an idle session keeps the few a thin
+ * stream needed, a bulk one at most cfg.snd_wnd's (8 bytes each).
+ *
+ * Return: 0, also when larger slots could not be had but some exist (the
+ * flight stays within them); -ENOMEM when there are none.
+ */
+int kcp_snd_slots_reserve(struct kcp_engine *kcp, u32 more, gfp_t gfp)
+{
+	u32 need = kcp->snd_nxt - kcp->snd_una + kcp->nsnd_que;
+	struct kcp_seg **slot, *seg;
+	u32 slots;
+
+	need = min(need + min(more, KCP_WND_MAX), kcp->cfg.snd_wnd);
+	if (need <= kcp->snd_slots)
+		return 0;
+	slots = roundup_pow_of_two(max_t(u32, need, KCP_SND_SLOTS_MIN));
+	slot = kcalloc(slots, sizeof(*slot), gfp | __GFP_NOWARN);
+	if (!slot)
+		return kcp->snd_slots ? 0 : -ENOMEM;
+	list_for_each_entry(seg, &kcp->snd_buf, node)
+		slot[seg->sn & (slots - 1)] = seg;
+	kfree(kcp->snd_slot);
+	kcp->snd_slot = slot;
+	kcp->snd_slots = slots;
+	return 0;
+}
 
 /* Stream mode: top up the last queued segment, then cut full segments. */
 static ssize_t kcp_send_stream(struct kcp_engine *kcp, size_t len,
@@ -128,6 +169,10 @@ err_purge:
 ssize_t kcp_engine_send(struct kcp_engine *kcp, size_t len,
 			kcp_copy_in_t copy, void *from, gfp_t gfp)
 {
+	size_t segs = DIV_ROUND_UP(len, kcp->mss);
+
+	if (kcp_snd_slots_reserve(kcp, min_t(size_t, segs, U32_MAX), gfp))
+		return -ENOMEM;
 	if (kcp->cfg.stream)
 		return len ? kcp_send_stream(kcp, len, copy, from, gfp) : 0;
 	return kcp_send_message(kcp, len, copy, from, gfp);
@@ -151,6 +196,8 @@ int kcp_engine_send_fin(struct kcp_engine *kcp, gfp_t gfp)
 
 	if (kcp->fin_queued)
 		return 0;
+	if (kcp_snd_slots_reserve(kcp, 1, gfp))
+		return -ENOMEM;
 	seg = kcp_seg_alloc(0, gfp);
 	if (!seg)
 		return -ENOMEM;

@@ -68,6 +68,7 @@ static void invariants(const struct kcp_engine *kcp, size_t max_seg)
 {
 	const struct kcp_seg *seg;
 	u32 prev = kcp->rcv_nxt - 1;
+	u32 i, used = 0;
 
 	list_for_each_entry(seg, &kcp->rcv_buf, node) {
 		check(kcp_before(prev, seg->sn), "rcv_buf sorted, no duplicates");
@@ -79,8 +80,15 @@ static void invariants(const struct kcp_engine *kcp, size_t max_seg)
 	list_for_each_entry(seg, &kcp->snd_buf, node) {
 		check(kcp_before(prev, seg->sn) && kcp_before(seg->sn, kcp->snd_nxt),
 		      "snd_buf sorted within [snd_una, snd_nxt)");
+		check(*kcp_snd_slot(kcp, seg->sn) == seg,
+		      "each segment in flight in its slot");
 		prev = seg->sn;
 	}
+	check(kcp->snd_nxt - kcp->snd_una <= kcp->snd_slots,
+	      "what is in flight within the slots");
+	for (i = 0; i < kcp->snd_slots; i++)
+		used += !!kcp->snd_slot[i];
+	check(used == kcp->nsnd_buf, "no slot holds a freed segment");
 	check(kcp->nrcv_que <= kcp->cfg.rcv_wnd, "rcv_queue within the window");
 	check(kcp->nrcv_buf <= kcp->cfg.rcv_wnd, "rcv_buf within the window");
 	check(!kcp->cfg.rcv_limit || !kcp->cfg.stream ||

@@ -37,6 +37,7 @@ typedef unsigned int gfp_t;
 
 #define GFP_KERNEL	0u
 #define GFP_ATOMIC	1u
+#define __GFP_NOWARN	2u
 #define U32_MAX		UINT32_MAX
 #define __packed	__attribute__((packed))
 
@@ -114,6 +115,19 @@ static inline void *krealloc(const void *p, size_t size, int gfp)
 #define kzalloc(size, gfp)	shim_alloc((size), true)
 #define kmalloc_array(n, size, gfp) \
 	((n) && (size) > SIZE_MAX / (n) ? NULL : shim_alloc((n) * (size), false))
+
+#define kcalloc(n, size, gfp) \
+	((n) && (size) > SIZE_MAX / (n) ? NULL : shim_alloc((n) * (size), true))
+
+/* The smallest power of two not below @n (n >= 1), as linux/log2.h's */
+static inline unsigned long roundup_pow_of_two(unsigned long n)
+{
+	unsigned long p = 1;
+
+	while (p < n)
+		p <<= 1;
+	return p;
+}
 
 /* Doubly linked lists, with the kernel's interface */
 struct list_head {
