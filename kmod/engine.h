@@ -138,6 +138,10 @@ struct kcp_config {
  * @retrans_spurious_timeout: RTO retransmissions found needless: the ACK
  *	echoed the time of an earlier transmission (Eifel detection, RFC 3522)
  * @retrans_spurious_fast: fast and early retransmissions found needless
+ * @rto_stalls: RTO expiries that F-RTO found were a stall, not a loss: the
+ *	segments held behind the probe were not resent (frto.c)
+ * @rto_losses: RTO expiries that F-RTO found were a loss: the held
+ *	segments went
  * @invalid_segs: segments dropped as no peer's engine could send them:
  *	acknowledging what was never sent, or longer than the MSS
  * @repeat_segs: data segments received that were already received
@@ -158,6 +162,8 @@ struct kcp_stats {
 	u64 retrans_early;
 	u64 retrans_spurious_timeout;
 	u64 retrans_spurious_fast;
+	u64 rto_stalls;
+	u64 rto_losses;
 	u64 invalid_segs;
 	u64 repeat_segs;
 	u64 dropped_segs;

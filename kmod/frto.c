@@ -105,12 +105,14 @@ static void kcp_rto_delayed(struct kcp_engine *kcp)
 			kcp->rto_floor = seg->resendts;
 	}
 	kcp->rto_state = KCP_RTO_OPEN;
+	kcp->stats.rto_stalls++;
 }
 
 /* Lost: the held segments are resent at the next walk, which is due now. */
 static void kcp_rto_lost(struct kcp_engine *kcp)
 {
 	kcp->rto_state = KCP_RTO_RELEASE;
+	kcp->stats.rto_losses++;
 	kcp->rto_floor = kcp->now;
 	kcp->rto_floor_valid = true;
 }

@@ -365,6 +365,8 @@ void kcp_sock_fill_info(struct kcp_sock *ks, struct kcp_info *info)
 	info->kcpi_dropped_segs = kcp->stats.dropped_segs;
 	info->kcpi_backlog_drops = READ_ONCE(ks->backlog_drops);
 	info->kcpi_thin_dups = kcp->stats.thin_dups;
+	info->kcpi_rto_stalls = kcp->stats.rto_stalls;
+	info->kcpi_rto_losses = kcp->stats.rto_losses;
 }
 
 /**

@@ -93,6 +93,8 @@ static void frto_delay(struct kunit *test)
 	for (i = 1; i < SEGS; i++)
 		KUNIT_EXPECT_EQ_MSG(test, resent[i], 0u, "sn %d", i);
 	KUNIT_EXPECT_EQ(test, m->side[0].kcp->stats.retrans_timeout, 1ull);
+	KUNIT_EXPECT_EQ(test, m->side[0].kcp->stats.rto_stalls, 1ull);
+	KUNIT_EXPECT_EQ(test, m->side[0].kcp->stats.rto_losses, 0ull);
 	manual_destroy(m);
 }
 
@@ -115,6 +117,8 @@ static void frto_loss(struct kunit *test)
 	kcp_engine_update(m->side[1].kcp, 200);
 	manual_carry(m, 1, 205, -1);
 	KUNIT_EXPECT_EQ(test, s->kcp->rto_state, KCP_RTO_RELEASE);
+	KUNIT_EXPECT_EQ(test, s->kcp->stats.rto_losses, 1ull);
+	KUNIT_EXPECT_EQ(test, s->kcp->stats.rto_stalls, 0ull);
 	frto_run(m, 205, 207, resent);
 	for (i = 1; i < SEGS; i++)
 		KUNIT_EXPECT_EQ_MSG(test, resent[i], 1u, "sn %d", i);
@@ -144,9 +148,10 @@ static void frto_una(struct kunit *test)
 		u32 una;
 		u8 state;
 		u32 resent;	/* each held segment, by 400 ms */
+		u64 stalls;	/* the verdict counted: 1 a stall, 0 a loss */
 	} cases[] = {
-		{ 3, KCP_RTO_OPEN, 0 },		/* past held 1 and 2: a stall */
-		{ 1, KCP_RTO_RELEASE, 1 },	/* past the probe alone: a loss */
+		{ 3, KCP_RTO_OPEN, 0, 1 },	/* past held 1 and 2: a stall */
+		{ 1, KCP_RTO_RELEASE, 1, 0 },	/* past the probe alone: a loss */
 	};
 	int c, i;
 
@@ -161,6 +166,10 @@ static void frto_una(struct kunit *test)
 		frto_una_only(m, cases[c].una, 260);
 		KUNIT_EXPECT_EQ(test, m->side[0].kcp->rto_state,
 				cases[c].state);
+		KUNIT_EXPECT_EQ(test, m->side[0].kcp->stats.rto_stalls,
+				cases[c].stalls);
+		KUNIT_EXPECT_EQ(test, m->side[0].kcp->stats.rto_losses,
+				1 - cases[c].stalls);
 		frto_run(m, 260, 400, resent);
 		for (i = cases[c].una; i < SEGS; i++)
 			KUNIT_EXPECT_EQ_MSG(test, resent[i], cases[c].resent,
@@ -184,6 +193,9 @@ static void frto_no_answer(struct kunit *test)
 	KUNIT_EXPECT_GE(test, resent[0], 4u);
 	for (i = 1; i < SEGS; i++)
 		KUNIT_EXPECT_EQ_MSG(test, resent[i], 0u, "sn %d", i);
+	/* no verdict without an answer */
+	KUNIT_EXPECT_EQ(test, m->side[0].kcp->stats.rto_stalls, 0ull);
+	KUNIT_EXPECT_EQ(test, m->side[0].kcp->stats.rto_losses, 0ull);
 	manual_destroy(m);
 }
 

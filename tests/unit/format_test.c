@@ -84,6 +84,9 @@ static void sample_session(struct kcp_session *s)
 	s->info.kcpi_in_bytes = 5000000000ULL;	/* past 32 bits */
 	strcpy(s->info.kcpi_profile, "fast3");
 	s->info.kcpi_ext_version = 1;
+	s->info.kcpi_thin_dups = 2;
+	s->info.kcpi_rto_stalls = 3;
+	s->info.kcpi_rto_losses = 4;
 	s->info_len = sizeof(s->info);
 }
 
@@ -149,7 +152,9 @@ static void session_row_and_json(int *failures)
 			   "d['peer'] == '[2001:db8::1]:40000' and d['conv'] == 7 and "
 			   "d['uid'] == 1000 and d['orphan'] is False and "
 			   "d['info']['srtt'] == 12 and d['info']['in_bytes'] == 5000000000 and "
-			   "d['info']['profile'] == 'fast3' and d['info']['ext_version'] == 1"));
+			   "d['info']['profile'] == 'fast3' and d['info']['ext_version'] == 1 and "
+			   "d['info']['thin_dups'] == 2 and d['info']['rto_stalls'] == 3 and "
+			   "d['info']['rto_losses'] == 4"));
 	free(out);
 	CAPTURE(out, kcp_fmt_session_show(f, &s));
 	EXPECT(strstr(out, "  ext_version        1\n") != NULL);
@@ -173,6 +178,12 @@ static void session_from_an_older_kernel(int *failures)
 	CAPTURE(out, (json_init(&j, f, false), kcp_fmt_session_json(&j, &s), json_end(&j)));
 	EXPECT(python_says(out, "d['info']['profile'] == 'fast3' and "
 			   "'ext_version' not in d['info']"));
+	free(out);
+	/* one before F-RTO's counters */
+	s.info_len = offsetof(struct kcp_info, kcpi_rto_stalls);
+	CAPTURE(out, (json_init(&j, f, false), kcp_fmt_session_json(&j, &s), json_end(&j)));
+	EXPECT(python_says(out, "d['info']['thin_dups'] == 2 and "
+			   "'rto_stalls' not in d['info'] and 'rto_losses' not in d['info']"));
 	free(out);
 }
 

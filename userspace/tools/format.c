@@ -295,7 +295,7 @@ static const struct {
 	F(retrans_timeout), F(retrans_fast), F(retrans_early), F(repeat_segs),
 	F(dropped_segs), F(backlog_drops), F(spurious_timeout),
 	F(spurious_fast), F(invalid_segs), F(snd_bytes), F(gso_batches),
-	F(ext_version),
+	F(ext_version), F(thin_dups), F(rto_stalls), F(rto_losses),
 #undef F
 };
 

@@ -293,6 +293,14 @@ struct kcp_info {
 	__u32	kcpi_ext_version;
 	__u32	kcpi_pad3;
 	__u64	kcpi_thin_dups;		/* second copies sent (KCP_THIN_DUP) */
+	/*
+	 * RTO expiries with many segments in flight (KCP_REORDER_TOLERANT):
+	 * one segment went as a probe and the others waited for its answer,
+	 * which showed the path had only stalled (nothing more was resent)
+	 * or had lost them (the others went).
+	 */
+	__u64	kcpi_rto_stalls;
+	__u64	kcpi_rto_losses;
 };
 
 /*
