@@ -9,7 +9,7 @@
 #   10.99.0.1                                       10.99.0.2
 #
 #   guest.sh KEY=VALUE...
-#     parts="latency bulk scale"
+#     parts="latency bulk scale" repeats=3
 #     latency: rounds=500 lat_losses="0 1 5 10 20" delay=25ms
 #              lat_impls="kcpko-kcpgo kcpko-fast3 kcpko-realtime kcpko-wan
 #                         kcpko-default kcpgo tcp"
@@ -24,11 +24,17 @@
 # (tests/bench/kcpgo_perf) at both ends with (1, 10, 2, 1) and its default
 # windows; tcp is the kernel's TCP (cubic) with TCP_NODELAY. In bulk tests
 # every KCP runs (1, 10, 2, 1) with both windows set to the column's.
+#
+# Each latency and bulk case runs `repeats` times, the rounds interleaved
+# (every implementation once, then again) so that a slow spell of the host
+# falls on all of them; report.py pools a latency case's round trips and
+# takes a bulk case's median run. Boot to boot, one run's p99 or goodput
+# moves by more than most differences it is meant to show.
 set -u
 . "$KCP_TOPOLOGY"
 trap topology_down EXIT
 
-parts="latency bulk scale"
+parts="latency bulk scale" repeats=3
 rounds=500 lat_losses="0 1 5 10 20" delay=25ms
 lat_impls="kcpko-kcpgo kcpko-fast3 kcpko-realtime kcpko-wan kcpko-default kcpgo tcp"
 bytes=67108864 windows="128 1024 8192" bulk_losses="0 1" bulk_delay=1ms
@@ -150,23 +156,27 @@ for part in $parts; do
 	latency)
 		for loss in $lat_losses; do
 			shape "$delay" "$loss"
-			for impl in $lat_impls; do
-				echo "latency: $impl, $delay each way, $loss% loss each way"
-				latency_case "$impl" "$loss"
+			for run in $(seq "$repeats"); do
+				for impl in $lat_impls; do
+					echo "latency: $impl, $delay each way, $loss% loss each way, run $run"
+					latency_case "$impl" "$loss"
+				done
 			done
 		done
 		;;
 	bulk)
 		for loss in $bulk_losses; do
 			shape "$bulk_delay" "$loss"
-			for impl in $bulk_impls; do
-				case "$impl" in
-				tcp | udp) ws=null ;;
-				*) ws=$windows ;;
-				esac
-				for w in $ws; do
-					echo "bulk: $impl, window $w, $bulk_delay each way, $loss% loss"
-					bulk_case "$impl" "$loss" "$w"
+			for run in $(seq "$repeats"); do
+				for impl in $bulk_impls; do
+					case "$impl" in
+					tcp | udp) ws=null ;;
+					*) ws=$windows ;;
+					esac
+					for w in $ws; do
+						echo "bulk: $impl, window $w, $bulk_delay each way, $loss% loss, run $run"
+						bulk_case "$impl" "$loss" "$w"
+					done
 				done
 			done
 		done

@@ -18,6 +18,10 @@ import os
 import subprocess
 import sys
 
+import repeats
+from cases import load_cases, pick
+from smoke import check_smoke
+
 IMPL_NAMES = {
     "kcpko-kcpgo": "kcp.ko, kcp-go's parameters",
     "kcpko-fast3": "kcp.ko, profile fast3",
@@ -60,36 +64,6 @@ def fx(v):
     return ("%.3f×" if v < 0.1 else "%.2f×") % v
 
 
-def load_cases(raw):
-    cases = []
-    for path in sorted(glob.glob(os.path.join(raw, "*.log"))):
-        with open(path, errors="replace") as f:
-            for line in f:
-                if not line.startswith("@@bench "):
-                    continue
-                try:
-                    cases.append(json.loads(line[len("@@bench "):]))
-                except json.JSONDecodeError as e:
-                    cases.append({"part": "broken", "impl": path, "loss": None,
-                                  "window": None, "result": {"error": str(e)}})
-    return cases
-
-
-def pick(cases, part, impl=None, loss=None, window=None):
-    for c in cases:
-        if c.get("part") != part:
-            continue
-        if impl is not None and c.get("impl") != impl:
-            continue
-        if loss is not None and c.get("loss") != loss:
-            continue
-        if window is not None and c.get("window") != window:
-            continue
-        r = c.get("result", {})
-        return None if "error" in r else r
-    return None
-
-
 def ordered(values):
     seen = []
     for v in values:
@@ -127,11 +101,14 @@ def latency(cases, out, md, heads, data):
     base = "kcpko-kcpgo"
     data["latency"] = {}
     for loss in losses:
-        md.append("### %s%% loss each way\n" % loss)
+        ref = pick(cases, "latency", base, loss)
+        runs = ref.get("runs", 1) if ref else 1
+        md.append("### %s%% loss each way%s\n" % (
+            loss, "" if runs == 1 else
+            " (%d runs pooled, %d round trips)" % (runs, ref["pings"])))
         md.append("| implementation | avg ms | p50 | p90 | p99 | max | unanswered "
                   "| retrans | wire B/B | kcp.ko avg ÷ this | kcp.ko p99 ÷ this |")
         md.append("|---|---|---|---|---|---|---|---|---|---|---|")
-        ref = pick(cases, "latency", base, loss)
         curves = []
         for impl in impls:
             r = pick(cases, "latency", impl, loss)
@@ -197,6 +174,11 @@ def latency(cases, out, md, heads, data):
 
 # ---------------------------------------------------------------- bulk
 
+def spread(r):
+    runs = r.get("runs_mbit", [])
+    return " (%s)" % ", ".join("%.0f" % v for v in runs) if len(runs) > 1 else ""
+
+
 def bulk(cases, out, md, heads, data):
     rows = [c for c in cases if c.get("part") == "bulk"]
     if not rows:
@@ -212,7 +194,9 @@ def bulk(cases, out, md, heads, data):
               "receiver got over the time from ACCEPT to END. CPU is the whole "
               "guest's busy time (/proc/stat, both ends, softirq included) per "
               "MiB delivered. Wire is IP bytes both ways per payload byte. TCP "
-              "and the UDP ceiling have no window: one run per loss rate.\n"
+              "and the UDP ceiling have no window: one case per loss rate. A "
+              "case that ran more than once shows its median run, every "
+              "run's goodput in brackets.\n"
               % ("%d MiB" % (size >> 20) if size else "A fixed byte count"))
     md.append("| loss | window | implementation | goodput Mbit/s | ÷ TCP | ÷ kcp-go "
               "| ÷ UDP ceiling | guest CPU s/MiB | CPU ÷ kcp-go | wire B/B | retrans |")
@@ -240,7 +224,7 @@ def bulk(cases, out, md, heads, data):
                 data["bulk"].setdefault(str(loss), {})["%s/%s" % (impl, w)] = {
                     "mbit": mbit(r), "cpu_s_per_mib": cpu}
                 md.append("| %s%% | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
-                    loss, w or "–", name(impl), fmt(mbit(r)),
+                    loss, w or "–", name(impl), fmt(mbit(r)) + spread(r),
                     "" if impl == "tcp" else fx(ratio(mbit(r), mbit(tcp))),
                     "" if impl in ("kcpgo", "tcp", "udp") else fx(ratio(mbit(r), mbit(go))),
                     "" if impl == "udp" else fx(ratio(mbit(r), mbit(udp))),
@@ -518,44 +502,6 @@ def sim_ratios(text):
     return name, out
 
 
-def check_smoke(cases, out):
-    """The smoke run's verdict: every case there, whole and plausible."""
-    problems = []
-
-    def need(part, impl, loss=None, window=None):
-        r = pick(cases, part, impl, loss, window)
-        if r is None:
-            problems.append("%s %s: no result" % (part, impl))
-        return r
-
-    for impl in ("kcpko-kcpgo", "kcpgo", "tcp"):
-        r = need("latency", impl)
-        if r and (r["round_trips"] != r["pings"] or not r["pings"] or
-                  not 50 <= r["rtt_ms"]["p50"] < 1000):
-            problems.append("latency %s: %d of %d answered, p50 %.1f ms (25 ms "
-                            "each way)" % (impl, r["round_trips"], r["pings"],
-                                           r["rtt_ms"]["p50"]))
-    for impl in ("kcpko", "kcpgo", "tcp"):
-        r = need("bulk", impl)
-        if r and (r["bytes_received"] != r["bytes_sent"] or
-                  r["bits_per_second"] <= 0 or r["wire_per_payload"] < 1):
-            problems.append("bulk %s: %d of %d bytes, %.0f bit/s, wire %.3f" % (
-                impl, r["bytes_received"], r["bytes_sent"], r["bits_per_second"],
-                r["wire_per_payload"]))
-    for impl in ("kcpgo-baseline", "kcpgo-dial", "kcpgo-listen", "kcpgo-idle"):
-        need("scale", impl)
-    for impl in ("kcp", "tcp"):
-        r = need("scale", impl)
-        if r and (not r["all_acked"] or r["bytes_per_pair"] <= 0):
-            problems.append("scale %s: not settled or no memory measured" % impl)
-    for png in ("latency_cdf_loss5.png", "goodput_loss0.png"):
-        if not os.path.exists(os.path.join(out, png)):
-            problems.append("no plot %s" % png)
-    for p in problems:
-        print("report: smoke: " + p, file=sys.stderr)
-    return not problems
-
-
 NOTES = """## Method notes
 
 - Every case is one client and one server process, started afresh, in
@@ -569,6 +515,10 @@ NOTES = """## Method notes
   receive window cannot go below 128 (ikcp's rule: a message may have 127
   fragments), so kcp.ko runs 32/128. kcp-go keeps ACK-nodelay off, its
   default.
+- Each latency and bulk case runs several times (guest.sh's `repeats`),
+  its runs interleaved with the other implementations' so that a slow
+  spell of the host falls on all of them. A latency case pools its runs'
+  round trips; a bulk case shows its median run (tests/bench/repeats.py).
 - RTTs are timed from when each message was due on its fixed schedule,
   so a sender held back by a full window pays for it.
 - Wire bytes are IP bytes both ways. KCP's come from the sockets'
@@ -598,6 +548,7 @@ def main():
     cases = load_cases(a.raw)
     env = next((c for c in cases if c.get("part") == "env"), {})
     failures = [c for c in cases if "error" in c.get("result", {})]
+    cases = repeats.fold(cases)
     md, heads, data = [], [], {}
     latency(cases, a.out, md, heads, data)
     bulk(cases, a.out, md, heads, data)
