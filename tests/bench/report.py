@@ -529,9 +529,10 @@ NOTES = """## Method notes
   `cpu.server_s` in `raw/`), but kcp.ko's softirq work is charged to
   whichever task it interrupts, so the tables use the whole guest's busy
   time from /proc/stat over the test instead, idle guest included.
-- The UDP ceiling sends datagrams of KCP's MTU, one send() each, which is
-  what bounds a KCP sender's packet rate; TCP is not bound by it, because
-  it hands veth 64 KiB GSO segments.
+- The UDP ceiling sends datagrams of KCP's MTU, 44 per send() with UDP
+  GSO, as kcp.ko's sender batches them: the most the path delivers in
+  datagrams of that size. TCP is not bound by it: it hands veth 64 KiB
+  segments.
 """
 
 
