@@ -281,6 +281,11 @@ struct kcp_engine {
 	bool rto_floor_valid;
 	bool fast_pending;
 	bool early_pending;
+	/*
+	 * The newest sn ACKs acknowledged past others (kcp_count_skips()):
+	 * only segments before it can be due for a fast or early retransmit.
+	 */
+	u32 skip_end;
 	/* frto.c: the segment resent when RTOs expired, the rest held */
 	u8 rto_state;			/* enum kcp_rto_state */
 	u32 rto_probe_sn;

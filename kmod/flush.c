@@ -418,37 +418,32 @@ static void kcp_emit_copy(struct kcp_engine *kcp, const struct kcp_hdr *hdr,
 	kcp_flush_buffer(kcp);
 }
 
-/*
- * Transmit new segments (those from @first on) and, when @what says so,
- * retransmit those that are due, which takes a walk of everything in
- * flight: the walk is for the timer and the periodic flush, not for every
- * ACK that lets a new segment out.
- */
-static void kcp_flush_data(struct kcp_engine *kcp, struct kcp_seg *first,
-			   unsigned int what)
-{
-	/* ikcp's grace of rto/8 on the first transmission, off in nodelay */
-	u32 rtomin = kcp->cfg.nodelay ? 0 : kcp->rx_rto >> 3;
-	bool timeout = false, fast = false;
-	struct kcp_seg *seg;
+/* What one walk of the segments in flight did, for congestion control. */
+struct kcp_walk {
 	struct kcp_hdr hdr;
+	u32 rtomin;		/* ikcp's grace of rto/8 on a first transmission */
+	bool timeout;
+	bool fast;
+};
+
+/*
+ * (Re)transmit what is due among the segments from @seg on: to the end of
+ * snd_buf, or with @skipped_only those sent before skip_end, the only ones
+ * that ACKs can have made due for a fast or an early retransmit.
+ */
+static void kcp_walk_from(struct kcp_engine *kcp, struct kcp_seg *seg,
+			  unsigned int what, bool sending_new, bool skipped_only,
+			  struct kcp_walk *w)
+{
 	u8 *payload;
 
-	if (!(what & KCP_FLUSH_RETRANSMIT)) {
-		if (!first)
-			return;
-		seg = first;
-	} else {
-		/* a walk of everything: the summary check() reads, made exact */
-		seg = list_first_entry(&kcp->snd_buf, struct kcp_seg, node);
-		kcp_pending_clear(kcp);
-	}
-
-	kcp_hdr_prepare(kcp, &hdr, KCP_CMD_PUSH);
 	list_for_each_entry_from(seg, &kcp->snd_buf, node) {
-		enum kcp_xmit_reason reason = kcp_xmit_reason(kcp, seg, what,
-							      !!first);
+		enum kcp_xmit_reason reason;
 
+		if (skipped_only &&
+		    (!seg->xmit || !kcp_before(seg->sn, kcp->skip_end)))
+			break;
+		reason = kcp_xmit_reason(kcp, seg, what, sending_new);
 		switch (reason) {
 		case KCP_XMIT_NONE:
 			kcp_note_pending(kcp, seg);
@@ -456,7 +451,7 @@ static void kcp_flush_data(struct kcp_engine *kcp, struct kcp_seg *first,
 		case KCP_XMIT_FIRST:
 			seg->blind_xmit++;
 			seg->rto = kcp->rx_rto;
-			seg->resendts = kcp->now + seg->rto + rtomin;
+			seg->resendts = kcp->now + seg->rto + w->rtomin;
 			break;
 		case KCP_XMIT_TIMEOUT:
 			if (kcp_rto_hold(kcp, seg))
@@ -465,7 +460,7 @@ static void kcp_flush_data(struct kcp_engine *kcp, struct kcp_seg *first,
 			seg->resendts = kcp->now + seg->rto;
 			seg->blind_xmit++;
 			kcp->stats.retrans_timeout++;
-			timeout = true;
+			w->timeout = true;
 			break;
 		case KCP_XMIT_FAST:
 		case KCP_XMIT_EARLY:
@@ -483,32 +478,66 @@ static void kcp_flush_data(struct kcp_engine *kcp, struct kcp_seg *first,
 				kcp->stats.retrans_fast++;
 			else
 				kcp->stats.retrans_early++;
-			fast = true;
+			w->fast = true;
 			break;
 		}
 		seg->xmit++;
 		seg->last_reason = reason;
 		seg->ts = kcp->now;
-		hdr.cmd = seg->fin ? KCP_CMD_FIN : KCP_CMD_PUSH;
-		hdr.frg = seg->frg;
-		hdr.ts = seg->ts;
-		hdr.sn = seg->sn;
-		hdr.len = seg->len;
-		payload = kcp_emit(kcp, &hdr);
+		w->hdr.cmd = seg->fin ? KCP_CMD_FIN : KCP_CMD_PUSH;
+		w->hdr.frg = seg->frg;
+		w->hdr.ts = seg->ts;
+		w->hdr.sn = seg->sn;
+		w->hdr.len = seg->len;
+		payload = kcp_emit(kcp, &w->hdr);
 		if (payload)
 			memcpy(payload, seg->data, seg->len);
 		if (reason == KCP_XMIT_FIRST && kcp_thin_dup(kcp))
-			kcp_emit_copy(kcp, &hdr, seg);
+			kcp_emit_copy(kcp, &w->hdr, seg);
 		if (seg->blind_xmit >= kcp->cfg.dead_link)
 			kcp->dead = true;
 		kcp_note_pending(kcp, seg);
 	}
+}
 
-	if (what & KCP_FLUSH_RETRANSMIT)
+/*
+ * Transmit new segments (those from @first on) and retransmit those that
+ * are due: with KCP_FLUSH_RETRANSMIT (the timer, the periodic flush) after
+ * a walk of everything in flight, which makes the summary check() reads
+ * exact; with KCP_FLUSH_FAST (ACKs skipped a segment enough) after a walk
+ * of only the segments before skip_end, behind which a large window's
+ * worth may be in flight. Not every ACK that lets a new segment out walks.
+ */
+static void kcp_flush_data(struct kcp_engine *kcp, struct kcp_seg *first,
+			   unsigned int what)
+{
+	struct kcp_walk w = {
+		.rtomin = kcp->cfg.nodelay ? 0 : kcp->rx_rto >> 3,
+	};
+	struct kcp_seg *front;
+
+	front = list_first_entry_or_null(&kcp->snd_buf, struct kcp_seg, node);
+	if (!front)
+		return;
+	kcp_hdr_prepare(kcp, &w.hdr, KCP_CMD_PUSH);
+	if (what & KCP_FLUSH_RETRANSMIT) {
+		kcp_pending_clear(kcp);
+		kcp_walk_from(kcp, front, what, !!first, false, &w);
 		kcp_rto_walked(kcp);
-	if (fast)
+	} else {
+		if (what & KCP_FLUSH_FAST) {
+			/* all that skipping ACKs made due is before skip_end */
+			kcp->fast_pending = false;
+			kcp->early_pending = false;
+			kcp_walk_from(kcp, front, what | KCP_FLUSH_RETRANSMIT,
+				      !!first, true, &w);
+		}
+		if (first)
+			kcp_walk_from(kcp, first, what, true, false, &w);
+	}
+	if (w.fast)
 		kcp->cong->on_fast_retransmit(kcp);
-	if (timeout)
+	if (w.timeout)
 		kcp->cong->on_timeout(kcp);
 }
 

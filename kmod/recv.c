@@ -162,6 +162,11 @@ static bool kcp_count_skips(struct kcp_engine *kcp, u32 maxack, u32 maxack_ts)
 
 	if (kcp_before(maxack, kcp->snd_una) || !kcp_before(maxack, kcp->snd_nxt))
 		return false;
+	/* the newest; one outside what is in flight is from long ago */
+	if (kcp_before(kcp->skip_end, maxack) ||
+	    kcp_before(kcp->skip_end, kcp->snd_una) ||
+	    kcp_before(kcp->snd_nxt, kcp->skip_end))
+		kcp->skip_end = maxack;
 	list_for_each_entry(seg, &kcp->snd_buf, node) {
 		if (!kcp_before(seg->sn, maxack))
 			break;
@@ -522,7 +527,7 @@ int kcp_engine_input(struct kcp_engine *kcp, const void *data, size_t len,
 	}
 
 	if (acked && kcp_count_skips(kcp, maxack, maxack_ts))
-		what |= KCP_FLUSH_RETRANSMIT;
+		what |= KCP_FLUSH_FAST;
 	if (kcp_before(prev_una, kcp->snd_una))
 		kcp->cong->on_ack(kcp, kcp->snd_una - prev_una);
 

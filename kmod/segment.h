@@ -69,6 +69,8 @@ enum {
 	KCP_FLUSH_RETRANSMIT = 1 << 2,	/* RTO expiries and fast retransmits */
 	/* the periodic part: early retransmit, window probing */
 	KCP_FLUSH_TICK = 1 << 3,
+	/* retransmits ACKs made due: a walk of the segments before skip_end */
+	KCP_FLUSH_FAST = 1 << 4,
 	KCP_FLUSH_ALL = KCP_FLUSH_ACKS | KCP_FLUSH_NEW | KCP_FLUSH_RETRANSMIT |
 			KCP_FLUSH_TICK,
 };

@@ -2,9 +2,10 @@
 /*
  * KUnit: finding a segment by sequence number. An ACK finds its segment in
  * flight through snd_slot, sized as data is queued; data out of order
- * finds its place in rcv_buf from the nearer end. Both must give what the
- * walks they replace gave: the right segment freed, duplicates seen, the
- * stream in order.
+ * finds its place in rcv_buf from the nearer end; a fast retransmit walks
+ * only the segments ACKs skipped. Each must give what the walk it replaces
+ * gave: the right segment freed or resent, duplicates seen, the stream in
+ * order.
  */
 #include <kunit/test.h>
 
@@ -17,6 +18,30 @@
 static int discard_output(struct kcp_engine *kcp, const void *buf, size_t len,
 			  void *priv)
 {
+	return 0;
+}
+
+/* Data segments sent, by sn, for a window of at most 512. */
+struct sent {
+	u8 times[512];
+	u32 total;
+};
+
+static int count_output(struct kcp_engine *kcp, const void *buf, size_t len,
+			void *priv)
+{
+	struct sent *sent = priv;
+	struct kcp_hdr h;
+	const u8 *p = buf;
+
+	while (len >= KCP_HDR_LEN && !kcp_hdr_decode(&h, p, len)) {
+		if (h.cmd == KCP_CMD_PUSH && h.sn < ARRAY_SIZE(sent->times)) {
+			sent->times[h.sn]++;
+			sent->total++;
+		}
+		p += KCP_HDR_LEN + h.len;
+		len -= KCP_HDR_LEN + h.len;
+	}
 	return 0;
 }
 
@@ -152,10 +177,61 @@ static void index_rcv_both_ends(struct kunit *test)
 	kcp_engine_destroy(kcp);
 }
 
+/*
+ * Between ticks (no write_delay), ACKs that skip a segment twice resend it
+ * at once, and only it: the walk that finds it stops at the newest segment
+ * acknowledged, leaving nothing due that check() does not know of.
+ */
+static void index_fast_walk(struct kunit *test)
+{
+	struct sent *sent = kunit_kzalloc(test, sizeof(*sent), GFP_KERNEL);
+	struct kcp_engine *kcp;
+	struct kcp_config cfg;
+	u32 when, sn;
+
+	KUNIT_ASSERT_NOT_NULL(test, sent);
+	kcp_config_init(&cfg);
+	cfg.nc = true;
+	cfg.nodelay = 1;
+	cfg.resend = 2;
+	cfg.write_delay = false;
+	cfg.snd_wnd = 512;
+	kcp = kcp_engine_create(CONV, &cfg, count_output, sent, GFP_KERNEL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(kcp));
+	kcp_engine_update(kcp, 0);
+	input_one(test, kcp, KCP_CMD_WINS, 0, 0, 512);
+	send_messages(test, kcp, 400);
+	kcp_engine_flush(kcp);
+	KUNIT_ASSERT_EQ(test, sent->total, 400u);
+	memset(sent, 0, sizeof(*sent));
+
+	input_one(test, kcp, KCP_CMD_ACK, 1, 0, 512);
+	KUNIT_EXPECT_EQ(test, sent->total, 0u);
+	input_one(test, kcp, KCP_CMD_ACK, 2, 0, 512);
+	KUNIT_EXPECT_EQ(test, sent->times[0], 1);
+	KUNIT_EXPECT_EQ(test, sent->total, 1u);
+	KUNIT_EXPECT_EQ(test, kcp->stats.retrans_fast, 1ull);
+	KUNIT_EXPECT_FALSE(test, kcp->fast_pending);
+	/* nothing due now: the next deadline is an RTO, not this instant */
+	KUNIT_ASSERT_TRUE(test, kcp_engine_check(kcp, 5, &when));
+	KUNIT_EXPECT_GT(test, when, 5u);
+
+	/* far ahead: 3..297 skipped twice, each resent once, 0 again too */
+	memset(sent, 0, sizeof(*sent));
+	input_one(test, kcp, KCP_CMD_ACK, 299, 0, 512);
+	input_one(test, kcp, KCP_CMD_ACK, 298, 0, 512);
+	for (sn = 3; sn < 298; sn++)
+		KUNIT_EXPECT_EQ_MSG(test, sent->times[sn], 1, "sn %u", sn);
+	KUNIT_EXPECT_EQ(test, sent->times[0], 1);
+	KUNIT_EXPECT_EQ(test, sent->total, 296u);
+	kcp_engine_destroy(kcp);
+}
+
 static struct kunit_case index_test_cases[] = {
 	KUNIT_CASE(index_ack_behind_hole),
 	KUNIT_CASE(index_window_raised),
 	KUNIT_CASE(index_rcv_both_ends),
+	KUNIT_CASE(index_fast_walk),
 	{}
 };
 
