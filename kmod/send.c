@@ -169,7 +169,8 @@ err_purge:
 ssize_t kcp_engine_send(struct kcp_engine *kcp, size_t len,
 			kcp_copy_in_t copy, void *from, gfp_t gfp)
 {
-	size_t segs = DIV_ROUND_UP(len, kcp->mss);
+	/* an empty message is a segment too */
+	size_t segs = len ? DIV_ROUND_UP(len, kcp->mss) : 1;
 
 	if (kcp_snd_slots_reserve(kcp, min_t(size_t, segs, U32_MAX), gfp))
 		return -ENOMEM;

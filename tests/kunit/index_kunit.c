@@ -227,11 +227,24 @@ static void index_fast_walk(struct kunit *test)
 	kcp_engine_destroy(kcp);
 }
 
+/* An empty message as the first thing sent goes, as any other would. */
+static void index_empty_first(struct kunit *test)
+{
+	struct kcp_engine *kcp = engine(test, 32);
+
+	KUNIT_ASSERT_EQ(test, kcp_engine_send_buf(kcp, NULL, 0, GFP_KERNEL), 0);
+	kcp_engine_flush(kcp);
+	KUNIT_EXPECT_EQ(test, kcp->nsnd_buf, 1u);
+	KUNIT_EXPECT_EQ(test, kcp->snd_nxt, 1u);
+	kcp_engine_destroy(kcp);
+}
+
 static struct kunit_case index_test_cases[] = {
 	KUNIT_CASE(index_ack_behind_hole),
 	KUNIT_CASE(index_window_raised),
 	KUNIT_CASE(index_rcv_both_ends),
 	KUNIT_CASE(index_fast_walk),
+	KUNIT_CASE(index_empty_first),
 	{}
 };
 
