@@ -138,6 +138,7 @@ void kcp_engine_purge_send(struct kcp_engine *kcp)
 {
 	kcp_seg_purge(&kcp->snd_queue);
 	kcp_seg_purge(&kcp->snd_buf);
+	kcp_snd_slots_trim(kcp);
 	if (kcp->snd_slots)
 		memset(kcp->snd_slot, 0, kcp->snd_slots * sizeof(*kcp->snd_slot));
 	kcp->nsnd_que = 0;

@@ -265,8 +265,9 @@ struct kcp_engine {
 	 * snd_buf by sn, so that an ACK finds its segment in O(1) however
 	 * much is in flight: slot sn % snd_slots holds the segment in flight
 	 * with that sn, NULL once it is acknowledged. A power of two of
-	 * slots, grown by kcp_snd_slots_reserve() as data is queued; no more
-	 * than snd_slots sequence numbers are in flight at once.
+	 * slots, grown by kcp_snd_slots_reserve() as data is queued and
+	 * freed by kcp_snd_slots_trim() when all of it is acknowledged; no
+	 * more than snd_slots sequence numbers are in flight at once.
 	 */
 	struct kcp_seg **snd_slot;
 	u32 snd_slots;
@@ -406,6 +407,7 @@ u32 kcp_engine_send_window(const struct kcp_engine *kcp);
 bool kcp_engine_send_window_open(const struct kcp_engine *kcp);
 u32 kcp_engine_waitsnd(const struct kcp_engine *kcp);
 int kcp_snd_slots_reserve(struct kcp_engine *kcp, u32 more, gfp_t gfp);
+void kcp_snd_slots_trim(struct kcp_engine *kcp);
 u32 kcp_pace_wait(const struct kcp_engine *kcp, u32 now);
 
 #endif /* _KCP_ENGINE_H */

@@ -89,6 +89,8 @@ static void kcp_snd_free(struct kcp_engine *kcp, struct kcp_seg *seg)
 	kcp_seg_free(seg);
 	if (!kcp->nsnd_buf)
 		kcp_pending_clear(kcp);
+	if (!kcp->nsnd_buf && !kcp->nsnd_que)
+		kcp_snd_slots_trim(kcp);
 }
 
 /* snd_una is the oldest sn in flight, or snd_nxt when none is. */

@@ -30,9 +30,9 @@
  * The slots cover what is in flight, what is queued and @more, up to
  * cfg.snd_wnd: the window never finds them short unless this failed.
  * They grow only here, where data is queued, from process context in the
- * module, so that a flush in softirq never allocates them, and shrink
- * only when the engine is destroyed: an idle session keeps the few a thin
- * stream needed, a bulk one at most cfg.snd_wnd's (8 bytes each).
+ * module, so that a flush in softirq never allocates them; once nothing
+ * is queued or in flight, kcp_snd_slots_trim() frees more than a thin
+ * stream needs.
  *
  * Return: 0, also when larger slots could not be had but some exist (the
  * flight stays within them); -ENOMEM when there are none.
@@ -56,6 +56,23 @@ int kcp_snd_slots_reserve(struct kcp_engine *kcp, u32 more, gfp_t gfp)
 	kcp->snd_slot = slot;
 	kcp->snd_slots = slots;
 	return 0;
+}
+
+/**
+ * kcp_snd_slots_trim() - free the slots of a sender with nothing to send
+ * @kcp: the engine, nothing queued or in flight
+ *
+ * A bulk sender's slots (8 bytes per segment of its window) go once it has
+ * nothing left to send, so that an idle session holds no more than
+ * KCP_SND_SLOTS_MIN of them; a thin stream's stay, to be reused.
+ */
+void kcp_snd_slots_trim(struct kcp_engine *kcp)
+{
+	if (kcp->snd_slots <= KCP_SND_SLOTS_MIN)
+		return;
+	kfree(kcp->snd_slot);
+	kcp->snd_slot = NULL;
+	kcp->snd_slots = 0;
 }
 
 /* Stream mode: top up the last queued segment, then cut full segments. */

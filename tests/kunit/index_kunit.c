@@ -119,6 +119,16 @@ static void index_ack_behind_hole(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kcp->nsnd_buf, 0u);
 	KUNIT_EXPECT_EQ(test, kcp->snd_una, 600u);
 	KUNIT_EXPECT_EQ(test, kcp->stats.invalid_segs, 0ull);
+	/* all acknowledged: an idle sender keeps no window's worth of slots */
+	KUNIT_EXPECT_EQ(test, kcp->snd_slots, 0u);
+
+	/* and sends again, with the few a thin stream needs, kept */
+	send_messages(test, kcp, 1);
+	kcp_engine_flush(kcp);
+	KUNIT_EXPECT_EQ(test, kcp->nsnd_buf, 1u);
+	input_one(test, kcp, KCP_CMD_ACK, 600, 601, 1024);
+	KUNIT_EXPECT_EQ(test, kcp->nsnd_buf, 0u);
+	KUNIT_EXPECT_EQ(test, kcp->snd_slots, 8u);
 	kcp_engine_destroy(kcp);
 }
 
