@@ -18,6 +18,7 @@
 #ifndef _KCP_ENGINE_H
 #define _KCP_ENGINE_H
 
+#include <linux/build_bug.h>
 #include <linux/list.h>
 #include <linux/types.h>
 
@@ -236,6 +237,8 @@ enum kcp_rto_state {
  *
  * Sequence numbers and times wrap; compare them only with kcp_before().
  * Queues hold struct kcp_seg; each n* counter is its queue's length.
+ * Every session has one, idle or not: it fits kmalloc-512 on 64-bit
+ * (KCP_ENGINE_SIZE_MAX), which a field more or a hole could double.
  */
 struct kcp_engine {
 	struct kcp_config cfg;
@@ -282,15 +285,15 @@ struct kcp_engine {
 	bool rto_floor_valid;
 	bool fast_pending;
 	bool early_pending;
+	/* frto.c: the segment resent when RTOs expired, the rest held */
+	u8 rto_state;			/* enum kcp_rto_state */
+	u32 rto_probe_sn;
+	u32 rto_probe_ts;		/* its first retransmission */
 	/*
 	 * The newest sn ACKs acknowledged past others (kcp_count_skips()):
 	 * only segments before it can be due for a fast or early retransmit.
 	 */
 	u32 skip_end;
-	/* frto.c: the segment resent when RTOs expired, the rest held */
-	u8 rto_state;			/* enum kcp_rto_state */
-	u32 rto_probe_sn;
-	u32 rto_probe_ts;		/* its first retransmission */
 	u64 pace_credit;		/* see kcp_pace_wait() */
 	u32 pace_ts;
 
@@ -349,6 +352,11 @@ static inline struct kcp_seg **kcp_snd_slot(const struct kcp_engine *kcp,
 {
 	return &kcp->snd_slot[sn & (kcp->snd_slots - 1)];
 }
+
+/* See struct kcp_engine: a kmalloc size class, checked at build time. */
+#define KCP_ENGINE_SIZE_MAX	512
+static_assert(sizeof(void *) != 8 ||
+	      sizeof(struct kcp_engine) <= KCP_ENGINE_SIZE_MAX);
 
 /* True when sequence number or time @a comes before @b, across wraps. */
 static inline bool kcp_before(u32 a, u32 b)
